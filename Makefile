@@ -1,0 +1,25 @@
+# The two commands of the README: `make run` (set up and start the product), `make test` (set up and
+# run every test). Both work from a fresh clone.
+.PHONY: run test setup train lock bench clean
+
+run:
+	scripts/run.sh
+
+test:
+	scripts/test.sh
+
+setup:
+	scripts/setup.sh
+
+train: setup
+	scripts/train_if_needed.sh
+
+bench: setup
+	scripts/bench.sh
+
+# Re-resolve the pinned set after changing requirements.txt.
+lock:
+	.venv/bin/python -m pip freeze --exclude-editable | sed '1i # Full resolved dependency set for Python 3.10 on Linux x86_64 (pip freeze). Regenerate with: make lock' > constraints.txt
+
+clean:
+	rm -rf .venv models var results artifacts

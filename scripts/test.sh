@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Everything from nothing: set-up, browser, model, Rasa data validation, story tests, then pytest
+# (unit, action, NLU, end-to-end over the real servers, browser). Fails on any failure, and on
+# pytest finding no tests (exit 5).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+source scripts/env.sh
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "==> installing Debian's Chromium for the browser tests"
+  if [ "$(id -u)" = 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
+  $apt_get update -qq && DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq chromium fonts-noto-cjk >/dev/null
+fi
+
+model=$(scripts/train_if_needed.sh | tail -n 1)
+export SSP_RASA_MODEL=$model
+
+echo "==> rasa data validate"
+"$SSP_VENV/bin/rasa" data validate --domain domain --data data --config config.yml --fail-on-warnings
+
+echo "==> Rasa story tests (--fail-on-prediction-errors)"
+"$SSP_VENV/bin/rasa" test core --model "$model" --stories tests/stories --fail-on-prediction-errors \
+  --out results/stories --no-plot
+
+echo "==> pytest"
+"$SSP_VENV/bin/python" -m pytest -p no:cacheprovider "$@"

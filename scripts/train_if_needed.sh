@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Trains the Rasa model only when config, domain, training data or our NLU component changed.
+# Prints the model path on stdout (last line).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+hash=$(cat config.yml domain/*.yml data/*.yml nlu_components/*.py | sha256sum | cut -c1-16)
+model="$SSP_MODELS_DIR/ssp-coach-$hash.tar.gz"
+if [ ! -f "$model" ]; then
+  echo "==> training the Rasa model (data or config changed)" >&2
+  start=$(date +%s)
+  "$SSP_VENV/bin/rasa" train --config config.yml --domain domain --data data \
+      --out "$SSP_MODELS_DIR" --fixed-model-name "ssp-coach-$hash" >&2
+  echo "==> rasa train took $(( $(date +%s) - start )) s" >&2
+fi
+echo "$model"
