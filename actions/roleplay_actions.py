@@ -30,6 +30,16 @@ def _menu_choices(tracker: Tracker) -> Dict[str, Optional[str]]:
     return {q: tracker.get_slot(q) for q in coach_menu.QUESTIONS}
 
 
+def _answers_open_menu(tracker: Tracker) -> bool:
+    """Typed text (not a /command) that answers the menu question currently open."""
+    text = latest_text(tracker).strip()
+    choices = _menu_choices(tracker)
+    pending = coach_menu.next_question(choices)
+    started = any(choices.values())
+    return bool(started and pending and not text.startswith("/")
+                and pending in coach_menu.read_answer(text, {}, pending))
+
+
 def _ask(dispatcher: CollectingDispatcher, question: str, lead: str = "") -> None:
     emit.coach(dispatcher, lead + coach_menu.PROMPTS[question], buttons=coach_menu.buttons(question))
 
@@ -68,6 +78,9 @@ class ActionStart(Action):
         if tracker.get_slot("phase") == "roleplay":
             emit.coach(dispatcher, BUSY)
             return []
+        if _answers_open_menu(tracker):
+            # e.g. "练习" typed while the mode question is open: an answer, not a fresh start
+            return ActionChoose().run(dispatcher, tracker, domain)
         events = [SlotSet("phase", "setup"), SlotSet("customer_type", None), SlotSet("scenario", None),
                   SlotSet("mode", None)]
         trainee = trainee_identity(tracker)
@@ -131,7 +144,8 @@ class ActionCustomerTurn(Action):
     def run(self, dispatcher, tracker, domain):
         phase = tracker.get_slot("phase")
         if phase != "roleplay":
-            if coach_menu.read_answer(latest_text(tracker), {}, None):
+            pending = coach_menu.next_question(_menu_choices(tracker))
+            if phase == "setup" and coach_menu.read_answer(latest_text(tracker), {}, pending):
                 return ActionChoose().run(dispatcher, tracker, domain)
             emit.coach(dispatcher, NOT_STARTED, buttons=[{"title": "开始练习", "payload": "/start"}])
             return []

@@ -15,7 +15,13 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_END, ENTITY_ATTRIBUTE_START, TEXT
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_VALUE,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -46,14 +52,17 @@ def rewrite(text: Text) -> Tuple[Text, List[int]]:
     return "".join(out), index
 
 
-def _move_entities(message: Message, mapping) -> None:
-    entities = message.get(ENTITIES)
-    if not entities:
-        return
-    for entity in entities:
-        if ENTITY_ATTRIBUTE_START in entity and ENTITY_ATTRIBUTE_END in entity:
-            start, end = mapping(entity[ENTITY_ATTRIBUTE_START], entity[ENTITY_ATTRIBUTE_END])
-            entity[ENTITY_ATTRIBUTE_START], entity[ENTITY_ATTRIBUTE_END] = start, end
+def _move_entities(message: Message, mapping, old_text: Text = "", new_text: Text = "") -> None:
+    """Moves entity offsets with `mapping`. Given the texts, a value that was the literal old span
+    becomes the new span (so an annotated Traditional word does not turn into a synonym)."""
+    for entity in message.get(ENTITIES) or []:
+        if ENTITY_ATTRIBUTE_START not in entity or ENTITY_ATTRIBUTE_END not in entity:
+            continue
+        old_start, old_end = entity[ENTITY_ATTRIBUTE_START], entity[ENTITY_ATTRIBUTE_END]
+        start, end = mapping(old_start, old_end)
+        entity[ENTITY_ATTRIBUTE_START], entity[ENTITY_ATTRIBUTE_END] = start, end
+        if new_text and entity.get(ENTITY_ATTRIBUTE_VALUE) == old_text[old_start:old_end]:
+            entity[ENTITY_ATTRIBUTE_VALUE] = new_text[start:end]
 
 
 class _Stateless(GraphComponent):
@@ -97,6 +106,8 @@ class TraditionalToSimplified(_Stateless):
             _move_entities(
                 message,
                 lambda s, e: (bisect.bisect_left(index, s), bisect.bisect_left(index, e - 1) + 1),
+                text,
+                new_text,
             )
         else:
             message.set(ORIGINAL_TEXT, text)

@@ -17,7 +17,7 @@ model=$(scripts/train_if_needed.sh | tail -n 1)
 export SSP_RASA_MODEL=$model
 
 echo "==> rasa data validate"
-"$SSP_VENV/bin/rasa" data validate --domain domain --data data --config config.yml --fail-on-warnings
+"$SSP_VENV/bin/python" scripts/validate_data.py
 
 echo "==> Rasa story tests (--fail-on-prediction-errors)"
 "$SSP_VENV/bin/rasa" test core --model "$model" --stories tests/stories --fail-on-prediction-errors \

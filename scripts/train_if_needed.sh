@@ -9,8 +9,13 @@ model="$SSP_MODELS_DIR/ssp-coach-$hash.tar.gz"
 if [ ! -f "$model" ]; then
   echo "==> training the Rasa model (data or config changed)" >&2
   start=$(date +%s)
-  "$SSP_VENV/bin/rasa" train --config config.yml --domain domain --data data \
-      --out "$SSP_MODELS_DIR" --fixed-model-name "ssp-coach-$hash" >&2
+  mkdir -p "$SSP_DATA_DIR/logs"
+  if ! "$SSP_VENV/bin/rasa" train --config config.yml --domain domain --data data \
+      --out "$SSP_MODELS_DIR" --fixed-model-name "ssp-coach-$hash" > "$SSP_DATA_DIR/logs/train.log" 2>&1; then
+    tail -n 60 "$SSP_DATA_DIR/logs/train.log" >&2
+    echo "ERROR: rasa train failed; full log in $SSP_DATA_DIR/logs/train.log" >&2
+    exit 1
+  fi
   echo "==> rasa train took $(( $(date +%s) - start )) s" >&2
 fi
 echo "$model"

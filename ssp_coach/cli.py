@@ -1,0 +1,135 @@
+"""`ssp-coach`: a thin dispatcher over the domain package. Subcommands: score, evaluate, bench."""
+import argparse
+import json
+import sys
+from typing import Any, Dict, List, Optional
+
+from .scoring.corpus import CUSTOMER_TYPES, STAGES
+
+OPTIONAL_FIELDS = {"context": str, "stage": str, "customer_type": str}
+
+
+def _validate(obj: Any) -> Optional[str]:
+    """Why a JSON Lines request cannot be scored, or None when it is fine."""
+    if not isinstance(obj, dict):
+        return "each line must be a JSON object"
+    reply = obj.get("reply")
+    if not isinstance(reply, str):
+        return "'reply' must be a string" if "reply" in obj else "missing 'reply'"
+    if not reply.strip():
+        return "'reply' is empty"
+    for key, kind in OPTIONAL_FIELDS.items():
+        if obj.get(key) is not None and not isinstance(obj[key], kind):
+            return f"'{key}' must be a string"
+    if obj.get("stage") is not None and obj["stage"] not in STAGES:
+        return f"'stage' must be one of {list(STAGES)}"
+    if obj.get("customer_type") is not None and obj["customer_type"] not in CUSTOMER_TYPES:
+        return f"'customer_type' must be one of {list(CUSTOMER_TYPES)}"
+    return None
+
+
+def _score_stream(stdin, stdout) -> None:
+    from .scoring import score_reply
+
+    for line in stdin:
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except ValueError as e:
+            out: Dict[str, Any] = {"error": f"invalid JSON: {e}"}
+        else:
+            problem = _validate(obj)
+            if problem:
+                out = {"error": problem}
+            else:
+                try:
+                    out = score_reply(obj["reply"], obj.get("context"), obj.get("stage"), obj.get("customer_type"))
+                except Exception as e:  # one bad line must not stop the stream
+                    out = {"error": f"scoring failed: {e}"}
+        stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        stdout.flush()
+
+
+def _table(result: Dict[str, Any]) -> str:
+    lines = [f"得分 score: {result['score']}", f"话术 techniques: {', '.join(result['techniques']) or '—'}"]
+    for code, p in result["patterns"].items():
+        extra = p.get("form") or p.get("style") or ""
+        lines.append(f"  {code:<11} 有 {'+'.join(p['parts_present']) or '—'}  缺 {'+'.join(p['parts_missing']) or '—'}"
+                     f"  quality {p['quality']:.2f} {extra}")
+    fbi = result["fbi"]
+    lines.append("FBI: " + " ".join(f"{k}={'✓' if fbi.get(k) else '✗'}" for k in ("feature", "benefit", "impact")))
+    if result["anti_patterns"]:
+        lines.append("反模式 anti-patterns: " + ", ".join(result["anti_patterns"]))
+    lines.append("证据 evidence:")
+    for e in result["evidence"]:
+        lines.append(f"  [{e['start']:>3},{e['end']:>3}) {e['label']}.{e['part']}: {e['text']}")
+    if result["missing"]:
+        lines.append("缺少 missing:")
+        for m in result["missing"]:
+            lines.append(f"  {m['label']}.{m['part']}: {m['message']}")
+    lines.append("计分 breakdown: " + ", ".join(f"{b['item']} {b['points']:+g}" for b in result["breakdown"]))
+    lines.append("反馈 feedback:\n" + result["feedback"])
+    return "\n".join(lines)
+
+
+def cmd_score(args) -> int:
+    if args.text is None:
+        _score_stream(sys.stdin, sys.stdout)
+        return 0
+    from .scoring import score_reply
+
+    print(_table(score_reply(args.text, args.context, args.stage, args.customer_type)))
+    return 0
+
+
+def cmd_evaluate(args) -> int:
+    from .scoring.evaluate import evaluate_patterns, format_report, skills_report
+
+    report = evaluate_patterns(args.split)
+    if args.json:
+        print(json.dumps({**report, "skills": skills_report(args.split)}, ensure_ascii=False, indent=1))
+    else:
+        print(format_report(report, skills_report(args.split), show_errors=args.errors))
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from .scoring.bench import run_bench
+
+    r = run_bench(args.rounds)
+    print(f"replies: {r['replies']}  median: {r['median_ms']:.2f} ms  p95: {r['p95_ms']:.2f} ms  "
+          f"replies/s: {r['replies_per_second']:.0f}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ssp-coach", description="SSP sales-coaching tools")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("score", help="score replies: JSON Lines on stdin, or one --text as a table")
+    p.add_argument("--text", help="one reply to score, printed as a readable table")
+    p.add_argument("--context", help="the customer's line the reply answers")
+    p.add_argument("--stage", choices=STAGES)
+    p.add_argument("--customer-type", dest="customer_type", choices=CUSTOMER_TYPES)
+    p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("evaluate", help="precision/recall/F1 on the labelled corpus")
+    p.add_argument("--split", choices=("test", "train"), default="test")
+    p.add_argument("--errors", action="store_true", help="list the misclassified items")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("bench", help="time per reply over the whole corpus")
+    p.add_argument("--rounds", type=int, default=1)
+    p.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,105 @@
+"""What the coach says: the opening briefing, per-turn notes (practice mode), /hint and the summary text.
+All Chinese, without the 【教练】 marker (the action layer adds it)."""
+from typing import Any, Dict, List, Optional
+
+from .catalog import CUSTOMER_TYPES, MODES, OUTCOMES, Catalog, Persona, Scenario
+from .reading import Reading
+from .responses import fill
+from .session import SessionState
+
+
+def briefing(scenario: Scenario, persona: Persona, customer_type: str, mode: str, variables: Dict[str, Any]) -> str:
+    first = scenario.stages[0]
+    mode_note = "每句话后我会点评一句。" if mode == "practice" else "考核模式：过程中不点评，结束时统一出成绩单。"
+    return (f"场景：{scenario.title}｜客户类型：{CUSTOMER_TYPES[customer_type]}｜模式：{MODES[mode]}\n"
+            f"{fill(scenario.briefing, variables)}\n"
+            f"客户：{persona.name}，{persona.age}岁，{persona.occupation}，今天关注{variables['model']}。\n"
+            f"本次练习重点：{'、'.join(scenario.practise)}。\n"
+            f"第一步：{first.title}——{first.goal}。{mode_note}输入 /hint 获取提示，/end 结束。")
+
+
+def turn_note(catalog: Catalog, state: SessionState, reading: Reading, assessment: Dict[str, Any],
+              variables: Dict[str, Any], revealed: List[str], held_back: List[str]) -> str:
+    """One short note: what worked, what was missing, a better phrasing (the scorer's feedback first),
+    preceded by what the question drew out of the customer."""
+    if not reading.readable:
+        return "客户没看懂这句话。请用中文、像面对面一样和客户交流；不会说的时候输入 /hint。"
+    parts = []
+    if revealed:
+        parts.append(f"问得好，客户说出了{'、'.join(catalog.topic_label(t) for t in revealed)}。")
+    elif held_back:
+        labels = "、".join(catalog.topic_label(t) for t in held_back)
+        parts.append(f"封闭式问题只换来一句简短回答，客户的{labels}还没说清楚，改用开放式问题试试。")
+    feedback = (assessment or {}).get("feedback")
+    if isinstance(feedback, str) and feedback.strip():
+        return "".join(parts) + feedback.strip()
+    labels = catalog.dynamics["labels"]
+    good = [labels["techniques"].get(t, t) for t in reading.techniques]
+    bad = [labels["anti_patterns"].get(a, a) for a in reading.anti_patterns]
+    if good:
+        parts.append(f"做得好：用了{'、'.join(good)}。")
+    if bad:
+        parts.append(f"要避免：{'、'.join(bad)}。")
+    missing = [m.get("message") for m in (assessment or {}).get("missing") or [] if isinstance(m, dict)]
+    if missing and missing[0]:
+        parts.append(f"缺少：{missing[0]}")
+    parts.append(f"可以试试：“{fill(_suggestion(catalog, state), variables)}”")
+    return "".join(parts)
+
+
+def hint(catalog: Catalog, state: SessionState, variables: Dict[str, Any]) -> str:
+    scenario = catalog.scenarios[state.scenario]
+    stage = scenario.stage(state.stage)
+    if state.pending_objection:
+        objection = catalog.objections[state.pending_objection]
+        step = _next_step(catalog, state)
+        info = catalog.dynamics["objection_steps"][step]
+        return (f"客户提出了“{objection.label}”的异议。先处理情感，再处理事情；下一步是第{step}步“{info['label']}”。"
+                f"例如：“{fill(info['example'], variables)}”")
+    missing = _missing_facts(catalog, state)
+    if stage.exit_facts > len(state.facts_revealed) and missing:
+        topic = catalog.topics[missing[0]]
+        return (f"当前阶段：{stage.title}。你还不了解客户的{topic.label}，用开放式问题去问，封闭式问题只用来确认。"
+                f"例如：“{fill(topic.example, variables)}”")
+    return (f"当前阶段：{stage.title}——{stage.goal}。课程步骤：{'→'.join(stage.steps)}。"
+            f"例如：“{fill(stage.example, variables)}”")
+
+
+def summary_text(summary: Dict[str, Any]) -> str:
+    outcome = OUTCOMES[summary["outcome"]]
+    if summary.get("p_level"):
+        outcome += f"（{summary['p_level']} {summary.get('p_level_label', '')}）"
+    lines = [f"练习结束：{summary['persona_name']}——{outcome}。",
+             f"到达的阶段：{'→'.join(s['title'] for s in summary['stages_reached']) or '无'}"
+             f"（共{summary['stages_total']}个）。",
+             f"了解到的信息：{'、'.join(f['label'] for f in summary['facts_discovered']) or '无'}。"]
+    if summary["facts_missed"]:
+        lines.append(f"遗漏的信息：{'、'.join(f['label'] for f in summary['facts_missed'])}——下次用开放式问题把它们问出来。")
+    if summary["objections_raised"]:
+        handled = {o["id"] for o in summary["objections_handled"]}
+        lines.append("异议：" + "、".join(f"{o['label']}（{'已化解' if o['id'] in handled else '未化解'}）"
+                                        for o in summary["objections_raised"]) + "。")
+    return "\n".join(lines)
+
+
+def _missing_facts(catalog: Catalog, state: SessionState) -> List[str]:
+    return [t for t in catalog.scenarios[state.scenario].facts if t not in state.facts_revealed]
+
+
+def _next_step(catalog: Catalog, state: SessionState) -> int:
+    required = [int(s) for s in catalog.dynamics["objection_resolve_steps"]]
+    return next((s for s in required if s not in state.objection_steps), required[-1])
+
+
+def _suggestion(catalog: Catalog, state: SessionState) -> str:
+    if state.pending_objection:
+        return catalog.dynamics["objection_steps"][_next_step(catalog, state)]["example"]
+    stage = catalog.scenarios[state.scenario].stage(state.stage)
+    missing = _missing_facts(catalog, state)
+    if stage.exit_facts > len(state.facts_revealed) and missing:
+        return catalog.topics[missing[0]].example
+    return stage.example
+
+
+def level_label(catalog: Catalog, level_id: Optional[str]) -> str:
+    return next((lv["label"] for lv in catalog.prospect_levels if lv["id"] == level_id), "")

@@ -1,0 +1,485 @@
+"""The simulated customer: start a role-play, react to each trainee reply, give hints, sum up.
+
+Pure functions: a SessionState comes in, a new one goes out (nothing is kept between calls).
+Randomness is seeded from the role-play id and turn number, so a turn replays identically.
+"""
+import copy
+import random
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+from . import coaching
+from .catalog import CUSTOMER_TYPES, MODES, OUTCOMES, Catalog, Persona, Scenario, load_catalog
+from .reading import Reading, read_reply
+from .responses import fill
+from .session import SessionState
+
+# What the customer says about a problem in the reply (see roleplay.yml reaction_order).
+PROBLEM_RESPONSES = {
+    "pressure": "utter_customer_pressured", "contradict": "utter_customer_contradicted",
+    "dismissive": "utter_customer_dismissed", "blame": "utter_customer_dismissed",
+    "belittle_competitor": "utter_customer_belittled_competitor", "noisy_engine": "utter_customer_noisy_engine",
+    "bare_price": "utter_customer_bare_price", "lecture": "utter_customer_lectured",
+    "vague_claim": "utter_customer_vague_claim", "long_speech": "utter_customer_long_speech",
+}
+POSITIVE_RESPONSES = {"utter_customer_praised", "utter_customer_fbi_good", "utter_customer_objection_resolved",
+                      "utter_customer_warming", "utter_customer_test_drive_accepted"}
+QUIET_RESPONSES = {"utter_customer_neutral", "utter_customer_closed_answer", "utter_customer_small_talk",
+                   "utter_customer_good_question", "utter_customer_overview_ok", "utter_customer_process_ok"}
+MAX_FACTS_PER_TURN = 2
+
+
+@dataclass
+class Message:
+    role: str  # "customer" | "coach"
+    text: Optional[str] = None
+    response: Optional[str] = None  # a Rasa response name in domain/customer.yml
+    variables: Dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class TurnResult:
+    state: SessionState
+    messages: List[Message]
+    ended: bool = False
+    summary: Optional[Dict[str, Any]] = None
+
+
+# ---------------------------------------------------------------- start
+
+def start(customer_type: str, scenario: str, mode: str, trainee: Optional[str] = None,
+          seed: Optional[int] = None) -> TurnResult:
+    catalog = load_catalog()
+    rng = random.Random(seed)
+    if customer_type == "random":
+        customer_type = rng.choice(sorted(CUSTOMER_TYPES))
+    if customer_type not in CUSTOMER_TYPES:
+        raise ValueError(f"未知的客户类型：{customer_type}。可选：{'、'.join(CUSTOMER_TYPES.values())}或随机。")
+    if scenario not in catalog.scenarios:
+        raise ValueError(f"未知的场景：{scenario}。可选：{'、'.join(s.title for s in catalog.scenarios.values())}。")
+    if mode not in MODES:
+        raise ValueError(f"未知的模式：{mode}。可选：练习或考核。")
+    chosen = catalog.scenarios[scenario]
+    persona = _pick_persona(catalog, customer_type, chosen, rng)
+    first = chosen.stages[0]
+    state = SessionState(
+        trainee=trainee, phase="roleplay", customer_type=customer_type, scenario=scenario, mode=mode,
+        persona_id=persona.id, roleplay_id=uuid.uuid4().hex if seed is None else _seeded_id(rng), stage=first.id,
+        trust=float(catalog.dynamics["start_trust"][customer_type]), stages_reached=[first.id],
+    )
+    variables = _variables(catalog, persona)
+    opening = persona.opening.get(scenario) or chosen.opening[customer_type]
+    messages = [Message("coach", text=coaching.briefing(chosen, persona, customer_type, mode, variables)),
+                Message("customer", text=fill(opening, variables))]
+    if first.raise_objection:
+        messages.append(_raise_objection(catalog, state, persona, chosen, variables, rng))
+    return TurnResult(state, messages)
+
+
+def _pick_persona(catalog: Catalog, customer_type: str, scenario: Scenario, rng: random.Random) -> Persona:
+    """A persona of the type; those with objections this scenario can raise are preferred."""
+    of_type = [p for p in catalog.personas.values() if p.type == customer_type]
+    suited = [p for p in of_type if set(p.objections) & set(scenario.objections)]
+    return rng.choice(suited or of_type)
+
+
+def _seeded_id(rng: random.Random) -> str:
+    return uuid.UUID(int=rng.getrandbits(128), version=4).hex
+
+
+# ---------------------------------------------------------------- one turn
+
+def take_turn(state: SessionState, text: str, intent: Optional[str], assessment: Dict[str, Any]) -> TurnResult:
+    catalog = load_catalog()
+    if state.phase != "roleplay" or state.persona_id not in catalog.personas or state.scenario not in catalog.scenarios:
+        return TurnResult(state, [Message("coach", text="当前没有进行中的角色扮演。输入 /start 开始练习。")])
+    new = copy.deepcopy(state)
+    new.turns += 1
+    persona = catalog.personas[new.persona_id]
+    if new.customer_type not in CUSTOMER_TYPES:  # tolerate a lost slot: the persona knows its type
+        new.customer_type = persona.type
+    if new.trust is None:
+        new.trust = float(catalog.dynamics["start_trust"][new.customer_type])
+    if new.stage not in {s.id for s in catalog.scenarios[new.scenario].stages}:
+        new.stage = catalog.scenarios[new.scenario].stages[0].id
+    turn = _Turn(catalog, new, read_reply(text, intent, assessment, catalog))
+    turn.react()
+    if new.strikes >= turn.persona.tolerance or new.trust <= catalog.dynamics["thresholds"]["walk_away"]:
+        turn.say("utter_customer_walking_away")
+        return _with_prefix(finish(new, [], "walk_away"), turn.messages)
+    if turn.deal:
+        return _with_prefix(finish(new, [], "deal"), turn.messages)
+    if turn.scenario_complete:
+        done = finish(new, [], "ended")
+        done.messages.insert(0, Message("coach", text=f"本场景的目标已经完成：{turn.scenario.title}。"))
+        return _with_prefix(done, turn.messages)
+    if new.mode == "practice":
+        turn.messages.append(Message("coach", text=coaching.turn_note(catalog, new, turn.reading, assessment,
+                                                                      turn.variables, turn.revealed, turn.held_back)))
+    return TurnResult(new, turn.messages)
+
+
+def _with_prefix(result: TurnResult, messages: List[Message]) -> TurnResult:
+    result.messages = messages + result.messages
+    return result
+
+
+class _Turn:
+    """The customer's reaction to one reply; mutates the (already copied) state it is given."""
+
+    def __init__(self, catalog: Catalog, state: SessionState, reading: Reading):
+        self.catalog, self.state, self.reading = catalog, state, reading
+        self.dyn = catalog.dynamics
+        self.ctype = state.customer_type
+        self.persona = catalog.personas[state.persona_id]
+        self.scenario = catalog.scenarios[state.scenario]
+        self.variables = _variables(catalog, self.persona)
+        self.rng = random.Random(f"{state.roleplay_id}:{state.turns}")
+        self.messages: List[Message] = []
+        self.delta = 0.0
+        self.events: set = set()  # signals produced by the customer's side (fact, objection_handled, …)
+        self.revealed: List[str] = []  # hidden facts revealed this turn
+        self.held_back: List[str] = []  # facts asked about with a closed question, answered only in part
+        self.deal = False
+        self.scenario_complete = False
+
+    # -- helpers
+    def say(self, response: str, **extra: Any) -> None:
+        self.messages.append(Message("customer", response=response, variables=dict(self.variables, **extra)))
+
+    def line(self, text: str) -> None:
+        self.messages.append(Message("customer", text=fill(text, self.variables)))
+
+    def event(self, name: str) -> None:
+        self.delta += self.dyn["deltas"]["events"][name][self.ctype]
+
+    # -- the turn
+    def react(self) -> None:
+        r = self.reading
+        if not r.readable:
+            self.say("utter_customer_confused")
+            self.event("off_topic")
+            self._apply_trust()
+            return
+        for t in set(r.techniques):
+            self.delta += self.dyn["deltas"]["techniques"].get(t, {}).get(self.ctype, 0)
+        for a in set(r.anti_patterns):
+            self.delta += self.dyn["deltas"]["anti_patterns"].get(a, {}).get(self.ctype, 0)
+        bad = [a for a in r.anti_patterns if a in self.dyn["strike_anti_patterns"]]
+        if bad:
+            self.state.strikes += 1
+        long_speech = r.length > self.dyn["long_speech_chars"][self.ctype]
+        if long_speech:
+            self.event("long_speech")
+        if r.question == "open":
+            self.event("open_question")
+
+        if self.state.pending_objection:
+            self._objection_turn(bad)
+        else:
+            self._general_turn(long_speech)
+        self._apply_trust()
+        if not self.deal:
+            self._advance_stage()
+        self._mood_line()
+
+    def _apply_trust(self) -> None:
+        cap = self.dyn["thresholds"]["max_turn_change"]
+        self.delta = max(-cap, min(cap, self.delta))
+        self.state.trust = round(max(0.0, min(100.0, self.state.trust + self.delta)), 1)
+
+    def _problem(self, long_speech: bool) -> Optional[str]:
+        present = set(self.reading.anti_patterns) | ({"long_speech"} if long_speech else set())
+        return next((p for p in self.dyn["reaction_order"][self.ctype] if p in present), None)
+
+    def _general_turn(self, long_speech: bool) -> None:
+        r, s = self.reading, self.reading.signals
+        problem = self._problem(long_speech)
+        if problem:
+            self.say(PROBLEM_RESPONSES[problem])
+            severe = problem in self.dyn["strike_anti_patterns"] or (problem == "long_speech" and self.ctype == "dominant")
+            if severe:
+                return  # the customer does not answer questions in a reply like that
+        if "goodbye" in s and r.length <= 40:
+            self.say("utter_customer_goodbye")
+            self.scenario_complete = True
+            return
+        if problem and r.question is None:
+            return
+        answerable = self._answerable()
+        early = self.state.turns <= 2 or self.reading.intent == "greet"
+        if "close" in s:
+            self._close_attempt()
+        elif "test_drive" in s and self.scenario.id not in ("test_drive", "delivery", "follow_up"):
+            self._test_drive_invitation()
+        elif "referral" in s:
+            self._referral_request()
+        elif r.question and answerable:
+            self._answer_question(answerable)
+        elif r.fbi_complete:
+            self.event("fbi_complete")
+            self.say("utter_customer_fbi_good")
+        elif r.feature_only:
+            self.event("feature_only")
+            self.say("utter_customer_feature_only")
+        elif "praise" in r.techniques:
+            self.say("utter_customer_praised")
+        elif "appointment" in s:
+            self.say("utter_customer_appointment_ok")
+        elif "overview" in s:
+            self.say("utter_customer_overview_ok")
+        elif "process" in s or "next_step" in s:
+            self.say("utter_customer_process_ok")
+        elif "greet" in s and early:
+            self.say("utter_customer_greeted")
+        elif "small_talk" in s:
+            self.event("small_talk")
+            self.say("utter_customer_small_talk")
+        elif r.question:
+            self.say("utter_customer_good_question" if r.question == "open" else "utter_customer_closed_answer")
+        elif not problem:
+            self.say("utter_customer_neutral")
+        if "price" in s and not problem and not self.state.pending_objection and self._should_object():
+            self.messages.append(self._raise())
+
+    # -- questions and hidden facts
+    def _answerable(self) -> List[str]:
+        return [t for t in self.reading.topics if t in self.persona.facts and t not in self.scenario.ignore_topics
+                and t != "referral"]  # a referral request is trust-gated, whatever its form
+
+    def _answer_question(self, topics: List[str]) -> None:
+        r = self.reading
+        answered = 0
+        for topic in topics[:MAX_FACTS_PER_TURN]:
+            fact = self.persona.facts[topic]
+            if topic in self.state.facts_revealed:
+                if not answered:
+                    self.say("utter_customer_already_said")
+                continue
+            if r.question != "open":
+                # A closed or leading question gets a yes/no or a partial answer; the fact stays hidden.
+                self.line(fact.partial) if fact.partial else self.say("utter_customer_closed_answer")
+                self.held_back.append(topic)
+            elif topic == "feelings" and self.state.trust < self.dyn["thresholds"]["emotional_reveal"]:
+                self.say("utter_customer_guarded")
+            elif topic == "referral" and self.state.trust < self.dyn["thresholds"]["emotional_reveal"]:
+                self.say("utter_customer_referral_later")
+            else:
+                self.line(fact.answer)
+                self.state.facts_revealed.append(topic)
+                self.revealed.append(topic)
+                self.events.add("fact")
+                self.event("fact_revealed")
+            answered += 1
+
+    def _referral_request(self) -> None:
+        fact = self.persona.facts.get("referral")
+        if fact and self.state.trust >= self.dyn["thresholds"]["emotional_reveal"]:
+            self.line(fact.answer)
+            if "referral" not in self.state.facts_revealed:
+                self.state.facts_revealed.append("referral")
+                self.revealed.append("referral")
+            self.events.add("fact")
+        else:
+            self.say("utter_customer_referral_later")
+
+    # -- test drive and closing
+    def _test_drive_invitation(self) -> None:
+        if self.state.trust >= self.dyn["thresholds"]["test_drive"]:
+            self.say("utter_customer_test_drive_accepted")
+            self.events.add("test_drive_accepted")
+        else:
+            self.say("utter_customer_test_drive_hesitant")
+
+    def _close_attempt(self) -> None:
+        stages = self.scenario.stages
+        at_last = self.scenario.stage_index(self.state.stage) == len(stages) - 1
+        if not (self.scenario.ends_in_deal and at_last):
+            self.event("close_too_early")
+            self.say("utter_customer_close_too_early")
+            return
+        if self._should_object():
+            self.messages.append(self._raise())
+            return
+        if self.state.trust + self.delta >= self.dyn["thresholds"]["deal"]:
+            self.say("utter_customer_close_accepted")
+            self.deal = True
+            return
+        # Not yet convinced: the customer wants time (a real objection if the scenario allows it).
+        if "think_it_over" in self.scenario.objections and "think_it_over" not in self.state.objections_raised:
+            self.messages.append(self._raise("think_it_over"))
+        else:
+            self.event("close_too_early")
+            self.say("utter_customer_close_too_early")
+
+    # -- objections
+    def _should_object(self) -> bool:
+        return len(self.state.objections_raised) < self.scenario.objection_count and bool(self._next_objection())
+
+    def _next_objection(self) -> Optional[str]:
+        return _next_objection(self.persona, self.scenario, self.state)
+
+    def _raise(self, objection_id: Optional[str] = None) -> Message:
+        return _raise_objection(self.catalog, self.state, self.persona, self.scenario, self.variables, self.rng,
+                                objection_id)
+
+    def _objection_turn(self, bad: List[str]) -> None:
+        objection = self.catalog.objections[self.state.pending_objection]
+        steps = self.reading.steps
+        if bad:
+            # Arguing, denying, pressure: the customer hardens.
+            self.event("objection_mishandled")
+            self.line(self.rng.choice(objection.escalated[self.ctype]))
+            return
+        if not steps:
+            self.event("objection_ignored")
+            self.say("utter_customer_objection_ignored")
+            return
+        seen = set(self.state.objection_steps)
+        new_steps = steps - seen
+        self.state.objection_steps = sorted(seen | steps)
+        self.delta += len(new_steps) * self.dyn["deltas"]["events"]["objection_step"][self.ctype]
+        required = {int(s) for s in self.dyn["objection_resolve_steps"]}
+        # Pinning the objection down (step 2) is a question: it must have been asked in an earlier turn,
+        # so the customer has answered it before a solution can settle the matter.
+        pinned = 2 not in required or 2 in seen
+        if required <= set(self.state.objection_steps) and pinned:
+            self.state.objections_handled.append(objection.id)
+            self.state.pending_objection = None
+            self.state.objection_steps = []
+            self.events.add("objection_handled")
+            self.event("objection_handled")
+            self.say("utter_customer_objection_resolved")
+            return
+        if 3 in steps and 1 not in self.state.objection_steps:
+            self.event("objection_solution_without_feelings")
+            self.say("utter_customer_objection_partial")
+        elif steps <= {1}:
+            self.say("utter_customer_objection_acknowledged")
+        elif self.reading.question == "open" and self._answerable():
+            self._answer_question(self._answerable())  # pinning the objection down: "what is your budget?"
+        else:
+            self.say("utter_customer_objection_progress")
+
+    # -- stage progress and mood
+    def _advance_stage(self) -> None:
+        stage = self.scenario.stage(self.state.stage)
+        signals = self.reading.signals | self.events
+        if not stage.exit_signals or not signals & set(stage.exit_signals):
+            return
+        if len(self.state.facts_revealed) < stage.exit_facts or self.state.pending_objection:
+            return
+        index = self.scenario.stage_index(stage.id)
+        if index + 1 >= len(self.scenario.stages):
+            self.scenario_complete = True
+            return
+        nxt = self.scenario.stages[index + 1]
+        self.state.stage = nxt.id
+        if nxt.id not in self.state.stages_reached:
+            self.state.stages_reached.append(nxt.id)
+        if nxt.raise_objection and not self.state.pending_objection and self._should_object():
+            self.messages.append(self._raise())
+
+    def _mood_line(self) -> None:
+        if self.deal or not self.messages or len(self.messages) >= 2 or self.state.pending_objection:
+            return  # an open objection is the customer's mood already
+        last = self.messages[-1].response
+        thresholds = self.dyn["thresholds"]
+        if self.delta >= thresholds["warm_step"] and last not in POSITIVE_RESPONSES:
+            self.say("utter_customer_warming")
+        elif self.delta <= thresholds["cool_step"] and (last in QUIET_RESPONSES or last is None):
+            self.say("utter_customer_cooling")
+
+
+def _next_objection(persona: Persona, scenario: Scenario, state: SessionState) -> Optional[str]:
+    candidates = [o for o in persona.objections if o in scenario.objections] + list(scenario.objections)
+    return next((o for o in candidates if o not in state.objections_raised), None)
+
+
+def _raise_objection(catalog: Catalog, state: SessionState, persona: Persona, scenario: Scenario,
+                     variables: Dict[str, Any], rng: random.Random, objection_id: Optional[str] = None) -> Message:
+    objection_id = objection_id or _next_objection(persona, scenario, state)
+    objection = catalog.objections[objection_id]
+    state.objections_raised.append(objection_id)
+    state.pending_objection = objection_id
+    state.objection_steps = []
+    return Message("customer", text=fill(rng.choice(objection.lines[state.customer_type]), variables))
+
+
+def _variables(catalog: Catalog, persona: Persona) -> Dict[str, Any]:
+    product = catalog.products[persona.preferred_model]
+    return {"persona_name": persona.name, "model": product.name, "price": f"{product.price['guide']:g}",
+            "floor": f"{product.price['floor']:g}", "competitor": product.competitor["name"],
+            "competitor_price": f"{float(product.competitor['price']):g}"}
+
+
+# ---------------------------------------------------------------- hint and finish
+
+def hint(state: SessionState) -> str:
+    catalog = load_catalog()
+    if state.scenario not in catalog.scenarios or state.persona_id not in catalog.personas:
+        return "先输入 /start 选择客户类型、场景和模式，开始练习后我再给你提示。"
+    return coaching.hint(catalog, state, _variables(catalog, catalog.personas[state.persona_id]))
+
+
+def finish(state: SessionState, assessments: List[Dict[str, Any]], reason: str) -> TurnResult:
+    if reason not in ("deal", "walk_away", "ended"):
+        raise ValueError(f"未知的结束原因：{reason}")
+    catalog = load_catalog()
+    new = copy.deepcopy(state)
+    new.phase = "ended"
+    new.pending_objection = None if reason == "deal" else new.pending_objection
+    if reason == "deal":
+        new.outcome, new.p_level = "deal", next(lv["id"] for lv in catalog.prospect_levels if lv.get("deal"))
+    elif reason == "walk_away":
+        new.outcome, new.p_level = "lost", None
+    else:
+        new.outcome, new.p_level = "prospect", _prospect_level(catalog, new)
+    summary = _summary(catalog, new, assessments, reason)
+    return TurnResult(new, [Message("coach", text=coaching.summary_text(summary))], ended=True, summary=summary)
+
+
+def _prospect_level(catalog: Catalog, state: SessionState) -> str:
+    for level in catalog.prospect_levels:
+        if level.get("deal"):
+            continue
+        if (state.trust or 0) >= level.get("min_trust", 0) and len(state.facts_revealed) >= level.get("min_facts", 0):
+            return level["id"]
+    return catalog.prospect_levels[-1]["id"]
+
+
+def _summary(catalog: Catalog, state: SessionState, assessments: List[Dict[str, Any]], reason: str) -> Dict[str, Any]:
+    scenario = catalog.scenarios.get(state.scenario)
+    persona = catalog.personas.get(state.persona_id)
+    stage_titles = {s.id: s.title for s in scenario.stages} if scenario else {}
+    wanted = list(scenario.facts) if scenario else []
+    scores = [a["score"] for a in assessments or [] if isinstance(a, dict) and isinstance(a.get("score"), (int, float))]
+
+    def labelled(ids, label):
+        return [{"id": i, "label": label(i)} for i in ids]
+
+    objection_label = lambda o: catalog.objections[o].label if o in catalog.objections else o  # noqa: E731
+    return {
+        "outcome": state.outcome,
+        "outcome_label": OUTCOMES[state.outcome],
+        "p_level": state.p_level,
+        "p_level_label": coaching.level_label(catalog, state.p_level),
+        "reason": reason,
+        "scenario": state.scenario,
+        "scenario_title": scenario.title if scenario else state.scenario,
+        "customer_type": state.customer_type,
+        "mode": state.mode,
+        "persona_id": state.persona_id,
+        "persona_name": persona.name if persona else state.persona_id,
+        "stages_reached": [{"id": s, "title": stage_titles.get(s, s)} for s in state.stages_reached],
+        "stages_total": len(stage_titles),
+        "facts_discovered": labelled(state.facts_revealed, catalog.topic_label),
+        "facts_missed": labelled([t for t in wanted if t not in state.facts_revealed], catalog.topic_label),
+        "objections_raised": labelled(state.objections_raised, objection_label),
+        "objections_handled": labelled(state.objections_handled, objection_label),
+        "turns": state.turns,
+        "trust": state.trust,
+        "strikes": state.strikes,
+        "average_score": round(sum(scores) / len(scores), 1) if scores else None,
+    }

@@ -1,0 +1,118 @@
+"""Statistical layer: one logistic regression per pattern over char n-grams plus the rule features.
+
+Trained on the TRAIN split only, at first use, and cached under models/ keyed by a hash of the training
+files, the phrase lists and this module's feature version, so editing the corpus retrains automatically.
+Prediction is a single sparse product, well under a millisecond per reply.
+"""
+import hashlib
+import os
+import pickle
+import tempfile
+from functools import lru_cache
+from typing import Dict, List
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from ..paths import content_dir, models_dir
+from .analysis import Analysis, analyse
+from .corpus import corpus_files, load_corpus
+from .patterns import find_parts, rule_features
+from .phrases import FILE as PHRASES_FILE, PATTERN_CODES
+
+FEATURE_VERSION = "6"  # bump when features change so cached models are not reused
+RULE_WEIGHT = 2.0  # rule features are few; scale them so they weigh against thousands of n-grams
+
+
+class PatternClassifier:
+    def __init__(self, vectorizer: TfidfVectorizer, rule_names: List[str], weights: np.ndarray, bias: np.ndarray):
+        self.vectorizer = vectorizer
+        self.rule_names = rule_names
+        self.weights = weights  # (n_features, n_patterns)
+        self.bias = bias
+
+    def _matrix(self, texts: List[str], feats: List[Dict[str, float]]):
+        rules = np.array([[f[n] for n in self.rule_names] for f in feats]) * RULE_WEIGHT
+        return sparse.hstack([self.vectorizer.transform(texts), sparse.csr_matrix(rules)]).tocsr()
+
+    def probabilities(self, a: Analysis, feats: Dict[str, float]) -> Dict[str, float]:
+        z = self._matrix([a.text], [feats]) @ self.weights + self.bias
+        p = 1.0 / (1.0 + np.exp(-np.asarray(z).ravel()))
+        return dict(zip(PATTERN_CODES, p.tolist()))
+
+
+def _examples():
+    items = [it for it in load_corpus("train") if it.labels is not None]
+    analyses = [analyse(it.reply, it.context, it.stage, it.customer_type) for it in items]
+    feats = [rule_features(a, find_parts(a)) for a in analyses]
+    return items, analyses, feats
+
+
+# Patterns that are told apart from each other by their rule features: the three question-shaped ones
+# (an open question, a reaction check, a consent request) and the two relationship ones.
+RELATED = {"guide": {"rhetorical", "commit"}, "rhetorical": {"guide", "commit"}, "commit": {"guide", "rhetorical"},
+           "agree": {"praise"}, "praise": {"agree"}, "narrate": set()}
+
+
+def _relevant(feature: str, code: str) -> bool:
+    owner = feature.split(".")[0]
+    return owner == code or owner in RELATED[code] or owner not in PATTERN_CODES
+
+
+def train(c: float = 10.0) -> PatternClassifier:
+    items, analyses, feats = _examples()
+    if not items:
+        raise RuntimeError("no labelled training items under content/corpus/train/")
+    vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=1)
+    vec.fit([a.text for a in analyses])
+    rule_names = sorted(feats[0])
+    clf = PatternClassifier(vec, rule_names, np.zeros(0), np.zeros(0))
+    x = clf._matrix([a.text for a in analyses], feats)
+    weights, bias = [], []
+    n_text = len(vec.vocabulary_)
+    for code in PATTERN_CODES:
+        y = np.array([code in it.labels for it in items], dtype=int)
+        # Each pattern sees only its own rule features (plus the shared ones): otherwise it learns corpus
+        # accidents such as "a narration is present, so this is not agreement".
+        keep = np.array([1.0] * n_text + [float(_relevant(name, code)) for name in rule_names])
+        model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000, solver="liblinear")
+        model.fit(x @ sparse.diags(keep), y)
+        weights.append(model.coef_.ravel())
+        bias.append(model.intercept_[0])
+    clf.weights = np.vstack(weights).T
+    clf.bias = np.array(bias)
+    return clf
+
+
+def training_hash() -> str:
+    h = hashlib.sha256(FEATURE_VERSION.encode())
+    for rel in corpus_files("train") + [PHRASES_FILE]:
+        h.update(rel.encode())
+        h.update((content_dir() / rel).read_bytes())
+    return h.hexdigest()[:16]
+
+
+@lru_cache(maxsize=1)
+def load_classifier() -> PatternClassifier:
+    path = models_dir() / f"patterns-{training_hash()}.pkl"
+    if path.exists():
+        try:
+            with path.open("rb") as f:
+                return pickle.load(f)
+        except Exception:  # a corrupt or incompatible cache is simply rebuilt
+            pass
+    clf = train()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(clf, f)
+        os.replace(tmp, path)  # atomic: concurrent processes never read a half-written file
+        for old in path.parent.glob("patterns-*.pkl"):
+            if old != path:
+                old.unlink(missing_ok=True)  # models of an older corpus
+    except OSError:
+        pass  # read-only models dir: keep the in-memory model
+    return clf

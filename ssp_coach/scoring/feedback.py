@@ -1,0 +1,49 @@
+"""Short Chinese feedback: what worked, what was missing, and ONE better phrasing for the stage."""
+from typing import Dict, List, Optional
+
+from .phrases import PATTERN_CODES, load_phrasebook
+from .weights import ScoringConfig
+
+PART_NAMES = {
+    "echo": "复述", "agreement_phrase": "认同语", "positive_explanation": "正面解释",
+    "praise_phrase": "赞美语", "praise_point": "具体赞美点", "guiding_phrase": "引导问题",
+    "narration": "叙述", "facts": "事实", "statement": "陈述", "check_question": "反问",
+    "next_step": "下一步", "consent_question": "征求同意",
+}
+FORM_NAMES = {"authority": "权威式", "case": "案例式", "comparison": "对比式", "metaphor": "比喻式",
+              "probe": "追根问底式", "indirect": "旁敲侧击式", "heart_to_heart": "交心式"}
+
+
+def example_for(cfg: ScoringConfig, stage: Optional[str], used: List[str]) -> str:
+    """One course-style sentence: a pattern suited to the stage that the reply did not use, if any."""
+    by_pattern = cfg.examples.get(stage or "", cfg.examples["default"])
+    preferred = [c for c in cfg.stage_patterns.get(stage or "", []) if c in by_pattern]
+    order = [c for c in preferred if c not in used] + [c for c in by_pattern if c not in used] + list(by_pattern)
+    return by_pattern[order[0]]
+
+
+def compose(cfg: ScoringConfig, stage: Optional[str], patterns: Dict[str, dict], missing: List[dict],
+            anti_patterns: List[str], hostile: bool) -> str:
+    book = load_phrasebook()
+    msg = cfg.messages
+    lines = []
+    if patterns:
+        done = []
+        for code in PATTERN_CODES:
+            if code in patterns:
+                p = patterns[code]
+                parts = "+".join(PART_NAMES.get(x, x) for x in p["parts_present"])
+                kind = FORM_NAMES.get(p.get("form") or p.get("style") or "")
+                done.append(f"{book.patterns[code].name}{'（' + kind + '）' if kind else ''}（{parts}）")
+        lines.append(f"{msg['good']}：用了" + "、".join(done) + "。")
+    warnings = [cfg.anti_messages.get(a, a) for a in anti_patterns]
+    if hostile and not anti_patterns:
+        warnings.append(msg["hostile"])
+    if warnings:
+        lines.append(f"{msg['anti']}：" + "".join(warnings))
+    if missing:
+        lines.append(f"{msg['missing']}：{missing[0]['message']}")
+    elif not patterns:
+        lines.append(f"{msg['missing']}：{msg['no_pattern']}")
+    lines.append(f"{msg['try']}：“{example_for(cfg, stage, list(patterns))}”")
+    return "\n".join(lines)

@@ -1,0 +1,123 @@
+"""Role-play content loads, is complete, and broken files give errors naming the file and field."""
+import shutil
+
+import pytest
+import yaml
+
+from ssp_coach.content import ContentError
+from ssp_coach.paths import content_dir
+from ssp_coach.roleplay.catalog import (CUSTOMER_TYPES, MODES, build_catalog, load_catalog, parse_choice,
+                                        scenario_menu)
+
+ROLEPLAY_FILES = ["personas.yml", "products.yml", "scenarios.yml", "objections.yml", "question_topics.yml",
+                  "prospect_levels.yml", "roleplay.yml"]
+SCENARIOS = ["reception", "phone", "needs", "presentation", "test_drive", "negotiation", "closing", "delivery",
+             "follow_up", "full_visit"]
+OBJECTIONS = ["too_expensive", "competitor_cheaper", "dearer_than_expected", "bargain", "no_need", "cannot_afford",
+              "cannot_decide", "not_convinced", "think_it_over", "sluggish_acceleration", "old_engine"]
+
+
+def test_catalog_has_the_required_content():
+    catalog = load_catalog()
+    assert [sid for sid, _ in scenario_menu()] == SCENARIOS
+    assert set(OBJECTIONS) <= set(catalog.objections)
+    assert len(catalog.products) >= 3
+    assert all(p.features and all(f["benefit"] and f["impact"] for f in p.features) for p in catalog.products.values())
+    for ctype in CUSTOMER_TYPES:
+        personas = [p for p in catalog.personas.values() if p.type == ctype]
+        assert len(personas) >= 2
+        for p in personas:
+            assert p.hidden_needs["rational"] and p.hidden_needs["emotional"]
+            assert {"time", "budget", "decision_maker"} <= set(p.tmd)
+            assert p.objections and p.tolerance >= 1
+    for objection in catalog.objections.values():
+        for ctype in CUSTOMER_TYPES:
+            assert len(objection.lines[ctype]) >= 2 and objection.escalated[ctype]
+    full = catalog.scenarios["full_visit"]
+    assert [s.id for s in full.stages] == ["reception", "needs", "presentation", "test_drive", "negotiation", "close"]
+    levels = [lv["id"] for lv in catalog.prospect_levels]
+    assert levels == ["P0", "P1", "P2", "P3", "P4"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("分析型", {"customer_type": "analytical"}),
+    ("支配", {"customer_type": "dominant"}),
+    ("社交型", {"customer_type": "social"}),
+    ("随机", {"customer_type": "random"}),
+    ("议价", {"scenario": "negotiation"}),
+    ("議價", {"scenario": "negotiation"}),
+    ("電話接待", {"scenario": "phone"}),
+    ("展厅接待", {"scenario": "reception"}),
+    ("商品介绍", {"scenario": "presentation"}),
+    ("售后跟踪回访", {"scenario": "follow_up"}),
+    ("练习模式", {"mode": "practice"}),
+    ("考核", {"mode": "exam"}),
+    ("考覈模式", {"mode": "exam"}),
+    ("分析型 试乘试驾 練習", {"customer_type": "analytical", "scenario": "test_drive", "mode": "practice"}),
+    ("今天天气不错", {}),
+    ("", {}),
+])
+def test_parse_choice_reads_typed_menu_answers(text, expected):
+    assert parse_choice(text) == expected
+
+
+def test_menu_constants():
+    assert CUSTOMER_TYPES == {"analytical": "分析型", "dominant": "支配型", "social": "社交型"}
+    assert MODES == {"practice": "练习", "exam": "考核"}
+
+
+@pytest.fixture
+def content_copy(tmp_path):
+    for name in ROLEPLAY_FILES:
+        shutil.copy(content_dir() / name, tmp_path / name)
+    return tmp_path
+
+
+def _edit(base, name, change):
+    path = base / name
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def test_copy_of_content_builds(content_copy):
+    assert build_catalog(content_copy).personas
+
+
+@pytest.mark.parametrize("name, change, expected", [
+    ("personas.yml", lambda d: d["personas"][0].pop("tolerance"), ["personas.yml", "zhao_engineer", "tolerance"]),
+    ("personas.yml", lambda d: d["personas"][0].update(type="grumpy"), ["personas.yml", "zhao_engineer", "type", "grumpy"]),
+    ("personas.yml", lambda d: d["personas"][1].update(preferred_model="x9"), ["personas.yml", "preferred_model", "x9"]),
+    ("personas.yml", lambda d: d["personas"][0]["facts"].pop("budget"), ["personas.yml", "facts", "budget"]),
+    ("personas.yml", lambda d: d["personas"][0]["objections"].append("too_ugly"), ["personas.yml", "objections", "too_ugly"]),
+    ("objections.yml", lambda d: d["objections"]["bargain"]["lines"]["social"].pop(), ["objections.yml", "bargain", "social"]),
+    ("scenarios.yml", lambda d: d["scenarios"][0]["stages"][0]["exit"].update(signals=["dance"]), ["scenarios.yml", "reception", "dance"]),
+    ("products.yml", lambda d: d["products"][0]["features"][0].pop("impact"), ["products.yml", "s5", "impact"]),
+    ("roleplay.yml", lambda d: d["thresholds"].pop("deal"), ["roleplay.yml", "thresholds", "deal"]),
+    ("question_topics.yml", lambda d: d["topics"]["usage"].pop("keywords"), ["question_topics.yml", "usage", "keywords"]),
+])
+def test_broken_content_names_file_and_field(content_copy, name, change, expected):
+    _edit(content_copy, name, change)
+    with pytest.raises(ContentError) as error:
+        build_catalog(content_copy)
+    for part in expected:
+        assert part in str(error.value)
+
+
+def test_invalid_yaml_syntax_is_reported(content_copy):
+    (content_copy / "personas.yml").write_text("personas: [\n  - id: x", encoding="utf-8")
+    with pytest.raises(ContentError, match="personas.yml"):
+        build_catalog(content_copy)
+
+
+def test_too_few_personas_of_a_type(content_copy):
+    _edit(content_copy, "personas.yml", lambda d: d.update(personas=[p for p in d["personas"] if p["type"] != "social"][:] + [
+        next(p for p in d["personas"] if p["type"] == "social")]))
+    with pytest.raises(ContentError, match="social"):
+        build_catalog(content_copy)
+
+
+def test_duplicate_persona_id_is_reported(content_copy):
+    _edit(content_copy, "personas.yml", lambda d: d["personas"].append(dict(d["personas"][0])))
+    with pytest.raises(ContentError, match="duplicate id 'zhao_engineer'"):
+        build_catalog(content_copy)

@@ -1,0 +1,130 @@
+"""The six speech patterns: structure parts, evidence offsets, hard negatives, Traditional input, content checks."""
+import shutil
+
+import pytest
+
+from ssp_coach.content import ContentError
+from ssp_coach.scoring import score_reply
+from ssp_coach.scoring.analysis import analyse
+from ssp_coach.scoring.patterns import find_parts
+
+
+def detected(reply, context=None, stage=None, customer_type=None):
+    return score_reply(reply, context, stage, customer_type)
+
+
+@pytest.mark.parametrize("reply, context, code", [
+    ("您担心油耗高，您说的很有道理，现在油价确实不便宜。其实这款车用的是混动系统，市区百公里只要四升多。", "这车油耗会不会很高？", "agree"),
+    ("您真有眼光，您挑的这款星空蓝是今年的限定色，只有顶配才有。", "我喜欢这个蓝色。", "praise"),
+    ("您平时开车主要是在市区，还是经常要跑长途呢？能跟我具体说说吗？", "我想换台车。", "guide"),
+    ("这款车在C-NCAP碰撞测试中拿到了五星，车身百分之六十都是高强度钢。", "安全性怎么样？", "narrate"),
+    ("这款车一年保养一次，比老款少跑一半的店，时间和钱都省下来了，您觉得呢？", "保养麻烦吗？", "rhetorical"),
+    ("接下来我先带您去试驾，大概二十分钟，回来再给您算价格，您看这样好吗？", "车看得差不多了。", "commit"),
+])
+def test_each_pattern_is_detected_with_evidence(reply, context, code):
+    result = detected(reply, context)
+    assert code in result["techniques"]
+    spans = [e for e in result["evidence"] if e["label"] == code]
+    assert spans, "a detected pattern must show evidence"
+    for e in spans:
+        assert reply[e["start"]:e["end"]] == e["text"]
+
+
+def test_agree_reports_all_three_parts_when_the_structure_is_complete():
+    reply = "您觉得后排有点窄，我理解，一家人出行舒适很重要。其实这款车后排腿部空间有九百多毫米，坐三个人也不挤。"
+    result = detected(reply, "后排有点窄啊。")
+    agree = result["patterns"]["agree"]
+    assert agree["parts_present"] == ["echo", "agreement_phrase", "positive_explanation"]
+    assert agree["parts_missing"] == [] and agree["quality"] == 1.0
+    echo = next(e for e in result["evidence"] if e["part"] == "echo")
+    assert echo["text"] in "后排有点窄啊。"
+
+
+def test_agree_without_echo_lists_the_missing_part_with_a_chinese_hint():
+    reply = "那没关系，我理解，其实很多客户一开始也这样想，我们可以慢慢比较。"
+    result = detected(reply, "")
+    assert "agree" in result["techniques"]
+    assert "echo" in result["patterns"]["agree"]["parts_missing"]
+    hint = next(m for m in result["missing"] if m["label"] == "agree" and m["part"] == "echo")
+    assert "复述" in hint["message"]
+
+
+@pytest.mark.parametrize("reply, context", [
+    ("我真理解不了您为什么觉得挤", "后排坐着有点挤。"),
+    ("颜色少没关系啊，反正您也不挑", "这车颜色好少。"),
+    ("您真有意思，这个都不知道啊", "这个参数是什么意思？"),
+    ("你到底买不买？", "我再考虑一下。"),
+    ("这还贵？您是没见过更贵的吧，您说是不是？", "太贵了。"),
+    ("您真厉害，口气这么大，预算够吗？", "我要最好的配置。"),
+    ("难道您连这个都不懂吗？", "这个怎么用？"),
+])
+def test_hard_negatives_fire_no_pattern(reply, context):
+    assert detected(reply, context)["techniques"] == []
+
+
+def test_traditional_input_is_detected_and_spans_point_into_the_original():
+    reply = "您說的很有道理，買車安全永遠排第一。這款車在中保研的碰撞測試裡拿了全優，您覺得呢？"
+    result = detected(reply, "我最關心安全。")
+    assert {"agree", "rhetorical"} <= set(result["techniques"])
+    for e in result["evidence"]:
+        assert reply[e["start"]:e["end"]] == e["text"]
+    assert any("說的很有道理" in e["text"] or "有道理" in e["text"] for e in result["evidence"])
+
+
+@pytest.mark.parametrize("reply, form", [
+    ("这套悬挂就像一双好跑鞋，坑坑洼洼都帮您吸收掉了。", "metaphor"),
+    ("这台发动机获得了中国心年度十佳发动机的称号，第三方测试的热效率超过百分之四十。", "authority"),
+    ("上个月有位车主开着这款车从北京到上海，一路开空调，到了还剩三成电。", "case"),
+    ("跟同价位那款比，我们的功率多了二十千瓦，还多了全景天窗。", "comparison"),
+])
+def test_narrate_names_its_form(reply, form):
+    a = analyse(reply)
+    assert find_parts(a)["narrate"].detail == form
+
+
+def test_guide_style_probe_for_a_follow_up_question():
+    result = detected("您说现在的车有问题，具体是哪方面让您不满意呢？", "我现在的车有点问题。")
+    assert result["patterns"]["guide"]["style"] == "probe"
+
+
+def test_pressure_question_is_not_guidance_but_an_open_question_is():
+    assert "guide" not in detected("您到底什么时候能定下来？")["techniques"]
+    assert "guide" in detected("您能跟我说说，家里平时都是谁在开车吗？")["techniques"]
+
+
+def test_a_broken_phrase_file_raises_a_located_content_error(tmp_path, monkeypatch):
+    from ssp_coach.paths import content_dir
+    from ssp_coach.scoring import phrases
+
+    shutil.copytree(content_dir(), tmp_path / "content")
+    path = tmp_path / "content" / "phrases" / "patterns.yml"
+    text = path.read_text(encoding="utf-8").replace("hostile_cues:", "hostile_cues_renamed:", 1)
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("SSP_CONTENT_DIR", str(tmp_path / "content"))
+    phrases.load_phrasebook.cache_clear()
+    try:
+        with pytest.raises(ContentError, match=r"patterns\.yml.*hostile_cues"):
+            phrases.load_phrasebook()
+    finally:
+        monkeypatch.undo()
+        phrases.load_phrasebook.cache_clear()
+
+
+def test_classifier_cache_is_keyed_by_the_training_data(tmp_path, monkeypatch):
+    from ssp_coach.paths import content_dir
+    from ssp_coach.scoring import classifier
+
+    shutil.copytree(content_dir(), tmp_path / "content")
+    monkeypatch.setenv("SSP_CONTENT_DIR", str(tmp_path / "content"))
+    monkeypatch.setenv("SSP_MODELS_DIR", str(tmp_path / "models"))
+    classifier.load_classifier.cache_clear()
+    try:
+        first = classifier.training_hash()
+        classifier.load_classifier()
+        assert (tmp_path / "models" / f"patterns-{first}.pkl").exists()
+        train_file = tmp_path / "content" / "corpus" / "train" / "patterns.yml"
+        train_file.write_text(train_file.read_text(encoding="utf-8") + "\n# edited by a trainer\n", encoding="utf-8")
+        assert classifier.training_hash() != first
+    finally:
+        monkeypatch.undo()
+        classifier.load_classifier.cache_clear()

@@ -1,0 +1,299 @@
+"""The web app as a real server process (python -m web) over a real SQLite tracker store written by
+Rasa's SQLTrackerStore. Rasa itself is deliberately not running here: the chat must say so clearly.
+The full chat against the real Rasa server is in tests/browser/."""
+import csv
+import http.cookiejar
+import io
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from test_web_tracker_reader import new_id, roleplay_events, write_conversation
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(Path(sys.executable))
+SCRIPT = "<script>alert('x')</script>"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class WebServer:
+    def __init__(self, tmp: Path, **env):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = dict(os.environ, SSP_DATA_DIR=str(tmp), SSP_WEB_HOST="127.0.0.1", SSP_WEB_PORT=str(self.port),
+                        SSP_TRACKER_DB_URL=f"sqlite:///{tmp / 'tracker.db'}",
+                        SSP_REVIEW_DB_URL=f"sqlite:///{tmp / 'review.db'}",
+                        SSP_RASA_URL=f"http://127.0.0.1:{free_port()}", SSP_RASA_TOKEN="not-used",
+                        SQLALCHEMY_SILENCE_UBER_WARNING="1", **env)
+        self.log = open(tmp / f"web-{self.port}.log", "wb")
+        self.proc = None
+
+    def accounts(self, *args, stdin: str = "") -> str:
+        return subprocess.run([PYTHON, "-m", "web.accounts", *args], cwd=ROOT, env=self.env, input=stdin,
+                              capture_output=True, text=True, check=True).stdout
+
+    def start(self) -> "WebServer":
+        self.proc = subprocess.Popen([PYTHON, "-m", "web"], cwd=ROOT, env=self.env, stdout=self.log,
+                                     stderr=subprocess.STDOUT)
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(self.url + "/static/chat.css", timeout=2).read()
+                return self
+            except OSError:
+                assert self.proc.poll() is None, "web app exited early"
+                time.sleep(0.25)
+        raise RuntimeError("web app did not start")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=20)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Client:
+    """A browser-like HTTP client: keeps cookies, does not follow redirects."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect)
+
+    def request(self, method: str, path: str, form=None, json_body=None, headers=None):
+        data, hdrs = None, dict(headers or {})
+        if form is not None:
+            data = urllib.parse.urlencode(form).encode()
+            hdrs["Content-Type"] = "application/x-www-form-urlencoded"
+        if json_body is not None:
+            data = json.dumps(json_body).encode()
+            hdrs["Content-Type"] = "application/json"
+        req = urllib.request.Request(self.base + path, data=data, method=method, headers=hdrs)
+        try:
+            with self.opener.open(req, timeout=30) as resp:
+                return resp.status, {k.lower(): v for k, v in resp.headers.items()}, resp.read().decode("utf-8")
+        except urllib.error.HTTPError as error:
+            return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read().decode("utf-8", "replace")
+
+    def login(self, user: str, password: str):
+        _, _, page = self.request("GET", "/review/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        return self.request("POST", "/review/login", form={"csrf_token": token, "username": user, "password": password})
+
+    def csrf_from(self, path: str) -> str:
+        _, _, page = self.request("GET", path)
+        return re.search(r'(?:name="csrf_token" value|name="csrf-token" content)="([^"]+)"', page).group(1)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("web")
+    url = f"sqlite:///{tmp / 'tracker.db'}"
+    ids = {"good": new_id(), "weak": new_id(), "other": new_id()}
+    day = 86400
+    write_conversation(url, "web-1", roleplay_events("张伟", ids["good"], overall=81, t0=time.time() - 3 * day))
+    write_conversation(url, "web-2", roleplay_events("工号1001", ids["weak"], overall=42, customer_type="dominant",
+                                                     scenario="negotiation", outcome="lost",
+                                                     reply=SCRIPT + "您说的很有道理"))
+    write_conversation(url, "web-3", roleplay_events("李娜", ids["other"], outcome=None))
+    server = WebServer(tmp)
+    login = re.search(r"trainer login: (\S+) / (\S+)", server.accounts("ensure-default"))
+    server.start()
+    yield server, login.group(1), login.group(2), ids
+    server.stop()
+
+
+def test_accounts_cli_creates_the_default_once_and_manages_accounts(tmp_path):
+    server = WebServer(tmp_path)
+    first = server.accounts("ensure-default")
+    assert re.fullmatch(r"trainer login: admin / \S{12,}\n", first)
+    assert server.accounts("ensure-default") == "", "the password is printed only when the account is created"
+    assert "trainer login: coach2 / " in server.accounts("add", "coach2")           # generated password
+    assert server.accounts("passwd", "coach2", stdin="a-new-password\n") == "password changed: coach2\n"
+    from web.accounts import check_login
+    from web.review_store import ReviewStore
+    store = ReviewStore(server.env["SSP_REVIEW_DB_URL"])
+    assert check_login(store, "coach2", "a-new-password") and not check_login(store, "coach2", "wrong")
+    stored = store.get_password_hash("coach2")
+    assert stored.startswith("scrypt$") and "a-new-password" not in stored
+
+
+def test_every_review_route_refuses_anonymous_and_trainee_requests(site):
+    server, _, _, ids = site
+    from web.app import create_app
+    from web.config import WebConfig
+    config = WebConfig.from_env()
+    config.review_db_url = server.env["SSP_REVIEW_DB_URL"]
+    config.tracker_db_url = server.env["SSP_TRACKER_DB_URL"]
+    app = create_app(config, name="route_listing")
+    routes = {(r.path, m) for r in app.router.routes for m in r.methods if r.path.startswith("review")}
+    assert len(routes) >= 9
+    public = {("review/login", "GET"), ("review/login", "POST")}
+    trainee = Client(server.url)
+    trainee.request("GET", "/")     # a trainee session cookie must not open anything either
+    for client in (Client(server.url), trainee):
+        for path, method in sorted(routes - public):
+            real = "/" + path.replace("<roleplay_id>", ids["good"])
+            status, headers, body = client.request(method, real, form={"text": "x", "score": "1", "reason": "x",
+                                                                       "event_id": "1"} if method == "POST" else None)
+            assert status in (302, 401, 403), (real, method, status)
+            if status == 302:
+                assert headers["location"] == "/review/login"
+            assert "张伟" not in body and "工号1001" not in body, real
+
+
+def test_login_with_wrong_or_missing_credentials_gets_no_data(site):
+    server, user, password, _ = site
+    client = Client(server.url)
+    status, _, body = client.login(user, password + "x")
+    assert status == 401 and "用户名或密码错误" in body and "张伟" not in body
+    status, _, _ = client.request("POST", "/review/login", form={"username": user, "password": password})
+    assert status == 403, "a login without the form's CSRF token is refused"
+    assert client.request("GET", "/review")[0] == 302
+
+
+def rows_of(client: Client, path: str) -> str:
+    """The session table's body (the filter form also lists every trainee name)."""
+    page = client.request("GET", path)[2]
+    return page[page.index("<tbody>"):]
+
+
+def test_session_list_filters_sorts_and_exports(site):
+    server, user, password, ids = site
+    client = Client(server.url)
+    assert client.login(user, password)[0] == 302
+    page = rows_of(client, "/review")
+    assert all(name in page for name in ("张伟", "工号1001", "李娜"))
+    page = rows_of(client, "/review?customer_type=dominant&outcome=lost")
+    assert "工号1001" in page and "张伟" not in page
+    page = rows_of(client, "/review?min_score=50")
+    assert "张伟" in page and "工号1001" not in page and "李娜" not in page
+    page = rows_of(client, "/review?outcome=unfinished")
+    assert "李娜" in page and "张伟" not in page
+    today = time.strftime("%Y-%m-%d")
+    page = rows_of(client, f"/review?date_from={today}")
+    assert "张伟" not in page and "工号1001" in page
+    page = rows_of(client, "/review?sort=score&order=asc")
+    assert page.index("工号1001") < page.index("张伟")
+    status, headers, body = client.request("GET", "/review/export.csv?scenario=negotiation")
+    assert status == 200 and headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(body.lstrip("\ufeff"))))
+    assert [r["roleplay_id"] for r in rows] == [ids["weak"]]
+    assert rows[0]["trainee"] == "工号1001" and rows[0]["auto_score"] == "42.0" and rows[0]["pattern_agree"] == "80.0"
+    assert rows[0]["outcome"] == "lost"
+
+
+def test_transcript_escapes_text_and_shows_annotations(site):
+    server, user, password, ids = site
+    client = Client(server.url)
+    client.login(user, password)
+    _, headers, page = client.request("GET", f"/review/sessions/{ids['weak']}")
+    assert SCRIPT not in page and "&lt;script&gt;" in page
+    assert "script-src 'self'" in headers["content-security-policy"]
+    assert re.search(r'<mark class="ev ev-agree"[^>]*>您说的很有道理</mark>', page) is None  # offset 0 is the script text
+    assert "先复述客户的话" in page and "认同法" in page and "客户信任度变化" in page and "<polyline" in page
+    _, _, good = client.request("GET", f"/review/sessions/{ids['good']}")
+    assert re.search(r'<mark class="ev ev-agree"[^>]*>您说的很有道理</mark>', good)
+    assert "data:image/svg+xml;base64," in good and "成绩单" in good
+    status, _, report = client.request("GET", f"/review/sessions/{ids['good']}/report")
+    assert status == 200 and "练习报告" in report and "data-print" in report
+    assert "@media print" in client.request("GET", "/static/review.css")[2]
+    assert client.request("GET", f"/review/sessions/{new_id()}")[0] == 404
+
+
+def test_comments_and_overrides_need_csrf_and_survive_a_restart(site):
+    server, user, password, ids = site
+    client = Client(server.url)
+    client.login(user, password)
+    path = f"/review/sessions/{ids['good']}"
+    _, _, page = client.request("GET", path)
+    event_id = re.search(r'name="event_id" value="(\d+)"', page).group(1)
+    assert client.request("POST", path + "/comments", form={"event_id": event_id, "text": "没有 token"})[0] == 403
+    token = client.csrf_from(path)
+    evil = {"Origin": "http://evil.example"}
+    assert client.request("POST", path + "/override", form={"csrf_token": token, "score": "10", "reason": "x"},
+                          headers=evil)[0] == 403
+    assert client.request("POST", path + "/comments",
+                          form={"csrf_token": token, "event_id": event_id, "text": "复述客户原话" + SCRIPT})[0] == 302
+    assert client.request("POST", path + "/override", form={"csrf_token": token, "score": "120", "reason": "x"})[0] == 400
+    assert client.request("POST", path + "/override", form={"csrf_token": token, "score": "90", "reason": ""})[0] == 400
+    assert client.request("POST", path + "/override",
+                          form={"csrf_token": token, "score": "88.5", "reason": "客户本就打算成交"})[0] == 302
+    server.stop()
+    server.start()
+    client = Client(server.url)
+    client.login(user, password)
+    _, _, page = client.request("GET", path)
+    assert "复述客户原话&lt;script&gt;" in page and "客户本就打算成交" in page
+    assert '<b id="auto-score">81.0</b>' in page and '<b id="override-score">88.5</b>' in page
+    _, _, body = client.request("GET", "/review/export.csv?trainee=张伟".replace("张伟", urllib.parse.quote("张伟")))
+    row = next(csv.DictReader(io.StringIO(body.lstrip("\ufeff"))))
+    assert (row["auto_score"], row["override_score"], row["final_score"]) == ("81.0", "88.5", "88.5")
+
+
+def test_logout_and_session_expiry(site, tmp_path):
+    server, user, password, _ = site
+    client = Client(server.url)
+    client.login(user, password)
+    token = client.csrf_from("/review")
+    assert client.request("POST", "/review/logout", form={"csrf_token": token})[0] == 302
+    assert client.request("GET", "/review")[0] == 302
+    short = WebServer(tmp_path, SSP_SESSION_HOURS="0.0005")   # 1.8 seconds
+    login = re.search(r"trainer login: (\S+) / (\S+)", short.accounts("ensure-default"))
+    short.start()
+    try:
+        client = Client(short.url)
+        client.login(login.group(1), login.group(2))
+        assert client.request("GET", "/review")[0] == 200
+        time.sleep(2.5)
+        assert client.request("GET", "/review")[0] == 302, "an expired session is refused"
+    finally:
+        short.stop()
+
+
+def test_chat_api_is_bound_to_the_cookie_and_explains_a_rasa_outage(site):
+    server, _, _, _ = site
+    client = Client(server.url)
+    token = client.csrf_from("/")
+    assert client.request("POST", "/api/chat", json_body={"message": "你好"})[0] == 403
+    status, _, body = client.request("POST", "/api/chat", json_body={"message": "你好"}, headers={"X-CSRF-Token": token})
+    assert status == 401 and "姓名或工号" in json.loads(body)["error"]
+    bad = client.request("POST", "/api/identify", json_body={"trainee": "<b>x</b>"}, headers={"X-CSRF-Token": token})
+    assert bad[0] == 400
+    status, _, body = client.request("POST", "/api/identify", json_body={"trainee": "王芳"},
+                                     headers={"X-CSRF-Token": token})
+    assert status == 200 and json.loads(body)["start"] == '/start{"trainee": "王芳"}'
+    status, _, body = client.request("POST", "/api/chat", json_body={"message": "你好"}, headers={"X-CSRF-Token": token})
+    assert status == 503 and "对话服务" in json.loads(body)["error"]
+    forged = Client(server.url)
+    forged.jar.set_cookie(http.cookiejar.Cookie(0, "ssp_trainee", "eyJjc3JmIjoiYSIsImNvbnYiOiJ3ZWItMSJ9.00", None,
+                                                False, "127.0.0.1", False, False, "/", True, False, None, False,
+                                                None, None, {}))
+    status, _, body = forged.request("GET", "/api/history")
+    assert json.loads(body)["trainee"] is None, "a forged cookie cannot read someone else's conversation"
+
+
+def test_intent_payloads_cannot_change_the_trainee_identity():
+    from web.rasa_client import safe_message
+    assert safe_message('/start{"trainee":"别人"}', "王芳") == '/start{"trainee": "王芳"}'
+    assert safe_message("/start", "王芳") == '/start{"trainee": "王芳"}'
+    assert safe_message('/start_roleplay{"trainee":"别人","mode":"exam"}', "王芳") == '/start_roleplay{"mode": "exam"}'
+    assert safe_message('/choose{"mode":"exam"}', "王芳") == '/choose{"mode":"exam"}'
+    assert safe_message("您好 /start", "王芳") == "您好 /start"

@@ -1,0 +1,41 @@
+"""Application factory: wires configuration, the two stores, templates, routes and security headers."""
+from pathlib import Path
+from typing import Optional
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sanic import Sanic
+
+from . import chat, review
+from .config import WebConfig
+from .review_store import ReviewStore
+from .tracker_reader import TrackerReader
+
+HERE = Path(__file__).resolve().parent
+# No inline scripts anywhere: even if some text escaped the templates, the browser would not run it.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+
+def create_app(config: Optional[WebConfig] = None, name: str = "ssp_coach_web") -> Sanic:
+    config = config or WebConfig.from_env()
+    app = Sanic(name)
+    app.config.FORWARDED_SECRET = None
+    app.ctx.config = config
+    app.ctx.review = ReviewStore(config.review_db_url)
+    app.ctx.reader = TrackerReader(config.tracker_db_url)
+    templates = Environment(loader=FileSystemLoader(str(HERE / "templates")),
+                            autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+    app.ctx.render = lambda template, **ctx: templates.get_template(template).render(**ctx)
+    app.static("/static", str(HERE / "static"))
+    app.blueprint(chat.bp)
+    app.blueprint(review.bp)
+
+    @app.on_response
+    async def security_headers(request, resp):
+        resp.headers.setdefault("Content-Security-Policy", CSP)
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.path.startswith("/review") or request.path.startswith("/api/"):
+            resp.headers["Cache-Control"] = "no-store"
+
+    return app

@@ -1,0 +1,95 @@
+"""Talking to Rasa: the REST channel for messages, the token-protected HTTP API for the history."""
+import asyncio
+import json
+from typing import Any, Dict, List
+from urllib.parse import quote
+
+import aiohttp
+
+
+class RasaUnavailable(Exception):
+    """Rasa did not answer (down, slow or an error); the message says which, in Chinese."""
+
+
+async def _request(method: str, url: str, timeout: float, **kwargs) -> Any:
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout)) as http:
+            async with http.request(method, url, **kwargs) as resp:
+                if resp.status >= 400:
+                    raise RasaUnavailable(f"对话服务出错（HTTP {resp.status}），请稍后重试。")
+                return await resp.json(content_type=None)
+    except asyncio.TimeoutError:
+        raise RasaUnavailable("客户思考太久没有回应（对话服务超时），请稍后重试。") from None
+    except aiohttp.ClientError:
+        raise RasaUnavailable("暂时连接不上对话服务，请稍后重试。") from None
+
+
+async def send(config, sender: str, text: str, trainee: str) -> List[Dict[str, Any]]:
+    answer = await _request("POST", f"{config.rasa_url}/webhooks/rest/webhook", config.rasa_timeout,
+                            json={"sender": sender, "message": text, "metadata": {"trainee": trainee}})
+    return answer if isinstance(answer, list) else []
+
+
+async def tracker_events(config, sender: str) -> List[Dict[str, Any]]:
+    url = (f"{config.rasa_url}/conversations/{quote(sender, safe='')}/tracker"
+           f"?include_events=ALL&token={quote(config.rasa_token, safe='')}")
+    tracker = await _request("GET", url, 15)
+    events = tracker.get("events") if isinstance(tracker, dict) else None
+    return events if isinstance(events, list) else []
+
+
+def _payload_titles(events: List[Dict[str, Any]]) -> Dict[str, str]:
+    return {b.get("payload"): b.get("title") for e in events if e.get("event") == "bot"
+            for b in ((e.get("data") or {}).get("buttons") or []) if isinstance(b, dict)}
+
+
+def history_items(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """The chat as the trainee saw it: their lines (button payloads shown as the button title) and
+    the bot's messages in the same shape as the REST channel's answers."""
+    titles = _payload_titles(events)
+    items: List[Dict[str, Any]] = []
+    for e in events:
+        if e.get("event") == "user":
+            text = str(e.get("text") or "")
+            if text.startswith("/start{"):
+                continue  # the automatic identification message, never typed by the trainee
+            items.append({"sender": "trainee", "text": titles.get(text, text)})
+        elif e.get("event") == "bot":
+            data = e.get("data") or {}
+            item: Dict[str, Any] = {"sender": "bot", "text": e.get("text") or ""}
+            if data.get("buttons"):
+                item["buttons"] = data["buttons"]
+            items.append(item)
+            if isinstance(data.get("image"), str):
+                items.append({"sender": "bot", "image": data["image"]})
+    return items
+
+
+def current_mode(events: List[Dict[str, Any]]) -> str:
+    mode = ""
+    for e in events:
+        if e.get("event") == "slot" and e.get("name") == "mode":
+            mode = e.get("value") or ""
+    return mode if isinstance(mode, str) else ""
+
+
+def safe_message(text: str, trainee: str) -> str:
+    """Intent payloads may not choose the trainee identity: /start always carries the session's."""
+    stripped = text.strip()
+    if not stripped.startswith("/"):
+        return text
+    name, brace, rest = stripped.partition("{")
+    entities: Dict[str, Any] = {}
+    if brace:
+        try:
+            parsed = json.loads("{" + rest)
+            entities = parsed if isinstance(parsed, dict) else {}
+        except ValueError:
+            return text
+    if "trainee" not in entities and name != "/start":
+        return text
+    entities.pop("trainee", None)
+    if name == "/start":
+        entities["trainee"] = trainee
+    return name + (json.dumps(entities, ensure_ascii=False) if entities else "")
+

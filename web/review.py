@@ -1,0 +1,189 @@
+"""The trainer review area (/review): login, session list, transcript, comments, overrides,
+cohort view and exports. Every route needs a trainer login (pages redirect, data answers 401)."""
+import base64
+import hmac
+import time
+from collections import defaultdict
+from typing import Dict, List, Optional, Tuple
+
+from sanic import Blueprint, response
+from ssp_coach.roleplay.catalog import CUSTOMER_TYPES
+
+from . import accounts, auth, charts, csrf
+from .export import sessions_csv
+from .labels import PATTERNS, label, scenarios
+from .session_list import OUTCOME_FILTERS, SORT_KEYS, Filters, Row, load_rows
+from .transcript_view import lines_view
+
+bp = Blueprint("review", url_prefix="/review")
+MAX_COMMENT = 2000
+
+
+def _render(request, template: str, **ctx):
+    trainer = getattr(request.ctx, "trainer", None)
+    return response.html(request.app.ctx.render(
+        template, trainer=trainer, csrf_token=trainer["csrf_token"] if trainer else "",
+        label=label, scenarios=scenarios(), patterns=PATTERNS, customer_types=list(CUSTOMER_TYPES),
+        outcomes=OUTCOME_FILTERS, **ctx))
+
+
+def _ctx(request):
+    return request.app.ctx
+
+
+# -- login / logout ------------------------------------------------------------------------------
+@bp.get("/login")
+async def login_form(request, error: str = "", status: int = 200):
+    token = csrf.new_token()
+    resp = response.html(request.app.ctx.render("login.html", csrf_token=token, error=error, trainer=None),
+                         status=status)
+    auth.set_cookie(resp, auth.LOGIN_CSRF_COOKIE, token, 3600, path="/review")
+    return resp
+
+
+@bp.post("/login")
+async def login(request):
+    expected = request.cookies.get(auth.LOGIN_CSRF_COOKIE) or ""
+    given = request.form.get(csrf.FIELD) or ""
+    if not (expected and hmac.compare_digest(expected, given) and csrf.same_origin(request)):
+        return await login_form(request, "页面已过期，请重新登录。", 403)
+    name = (request.form.get("username") or "").strip()
+    password = request.form.get("password") or ""
+    if not accounts.check_login(_ctx(request).review, name, password):
+        return await login_form(request, "用户名或密码错误。", 401)
+    resp = response.redirect("/review")
+    auth.start_trainer_session(request, resp, name)
+    auth.clear_cookie(resp, auth.LOGIN_CSRF_COOKIE, path="/review")
+    return resp
+
+
+@bp.post("/logout")
+@auth.trainer_required()
+async def logout(request):
+    resp = response.redirect("/review/login")
+    auth.end_trainer_session(request, resp)
+    return resp
+
+
+# -- session list and export ---------------------------------------------------------------------
+def _filtered(request) -> Tuple[Filters, List[Row]]:
+    filters = Filters.from_args(request.args)
+    rows = filters.apply(load_rows(_ctx(request).reader, _ctx(request).review))
+    return filters, rows
+
+
+@bp.get("")
+@auth.trainer_required()
+async def session_list(request):
+    filters, rows = _filtered(request)
+    trainees = sorted({r.rp.trainee for r in load_rows(_ctx(request).reader, _ctx(request).review) if r.rp.trainee})
+    return _render(request, "review_list.html", filters=filters, rows=rows, sort_keys=SORT_KEYS,
+                   trainees=trainees, when=_when)
+
+
+@bp.get("/export.csv")
+@auth.trainer_required(api=True)
+async def export_csv(request):
+    _, rows = _filtered(request)
+    stamp = time.strftime("%Y%m%d-%H%M")
+    return response.text(sessions_csv(rows), content_type="text/csv; charset=utf-8",
+                         headers={"Content-Disposition": f'attachment; filename="ssp-sessions-{stamp}.csv"'})
+
+
+# -- one session -------------------------------------------------------------------------------
+def _session_context(request, roleplay_id: str) -> Optional[Dict]:
+    rp = _ctx(request).reader.get_roleplay(roleplay_id)
+    if rp is None:
+        return None
+    history = _ctx(request).review.override_history(roleplay_id)
+    return {"rp": rp, "lines": lines_view(rp.lines), "comments": _ctx(request).review.comments_for(roleplay_id),
+            "overrides": history, "override": history[0] if history else None,
+            "trust_svg": charts.trust_chart(rp.trust), "card": rp.scorecard, "when": _when,
+            # The stored radar SVG is shown as an image: an <img> never runs scripts inside an SVG.
+            "radar_uri": ("data:image/svg+xml;base64," + base64.b64encode(rp.radar_svg.encode()).decode()
+                          if rp.radar_svg else "")}
+
+
+@bp.get("/sessions/<roleplay_id>")
+@auth.trainer_required()
+async def session_page(request, roleplay_id: str):
+    ctx = _session_context(request, roleplay_id)
+    if ctx is None:
+        return response.text("404 会话不存在", status=404)
+    return _render(request, "review_session.html", **ctx)
+
+
+@bp.get("/sessions/<roleplay_id>/report")
+@auth.trainer_required()
+async def session_report(request, roleplay_id: str):
+    ctx = _session_context(request, roleplay_id)
+    if ctx is None:
+        return response.text("404 会话不存在", status=404)
+    return _render(request, "report.html", **ctx)
+
+
+@bp.post("/sessions/<roleplay_id>/comments")
+@auth.trainer_required()
+async def add_comment(request, roleplay_id: str):
+    text = (request.form.get("text") or "").strip()
+    try:
+        event_id = int(request.form.get("event_id") or "")
+    except ValueError:
+        return response.text("400 缺少对应的对话轮次", status=400)
+    rp = _ctx(request).reader.get_roleplay(roleplay_id)
+    if rp is None or event_id not in {line.event_id for line in rp.lines}:
+        return response.text("404 会话或轮次不存在", status=404)
+    if not text or len(text) > MAX_COMMENT:
+        return response.text(f"400 评语不能为空且不超过 {MAX_COMMENT} 字", status=400)
+    _ctx(request).review.add_comment(roleplay_id, event_id, request.ctx.trainer["trainer"], text)
+    return response.redirect(f"/review/sessions/{roleplay_id}#turn-{event_id}")
+
+
+@bp.post("/sessions/<roleplay_id>/override")
+@auth.trainer_required()
+async def override_score(request, roleplay_id: str):
+    reason = (request.form.get("reason") or "").strip()
+    try:
+        score = float(request.form.get("score") or "")
+    except ValueError:
+        score = -1
+    if not 0 <= score <= 100 or not reason or len(reason) > MAX_COMMENT:
+        return response.text("400 分数须在 0–100 之间，并写明理由", status=400)
+    if _ctx(request).reader.get_roleplay(roleplay_id) is None:
+        return response.text("404 会话不存在", status=404)
+    _ctx(request).review.add_override(roleplay_id, score, reason, request.ctx.trainer["trainer"])
+    return response.redirect(f"/review/sessions/{roleplay_id}#score")
+
+
+# -- cohort ------------------------------------------------------------------------------------
+def _mean(values) -> Optional[float]:
+    values = [v for v in values if v is not None]
+    return round(sum(values) / len(values), 1) if values else None
+
+
+@bp.get("/cohort")
+@auth.trainer_required()
+async def cohort(request):
+    rows = [r for r in load_rows(_ctx(request).reader, _ctx(request).review) if r.rp.trainee]
+    everyone = sorted({r.rp.trainee for r in rows})
+    chosen = [t for t in request.args.getlist("trainee") or [] if t in everyone] or everyone[:8]
+    by_trainee: Dict[str, List[Row]] = defaultdict(list)
+    for r in sorted(rows, key=lambda r: r.rp.started_at):
+        if r.rp.trainee in chosen:
+            by_trainee[r.rp.trainee].append(r)
+    table = [{"trainee": t, "sessions": len(by_trainee[t]), "overall": _mean(r.final_score for r in by_trainee[t]),
+              "patterns": {p: _mean(r.rp.pattern_scores[p] for r in by_trainee[t]) for p in PATTERNS},
+              "last": max((r.rp.started_at for r in by_trainee[t]), default=0)} for t in chosen]
+    days = sorted({_day(r.rp.started_at) for t in chosen for r in by_trainee[t] if r.final_score is not None})
+    series = [(t, [_mean(r.final_score for r in by_trainee[t] if _day(r.rp.started_at) == d) for d in days])
+              for t in chosen]
+    chart = charts.line_chart(series, [d[5:] for d in days], "总分随时间变化（每日平均）")
+    return _render(request, "cohort.html", everyone=everyone, chosen=chosen, table=table, chart=chart, when=_when)
+
+
+def _day(ts: float) -> str:
+    return time.strftime("%Y-%m-%d", time.localtime(ts))
+
+
+def _when(ts: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(ts)) if ts else ""

@@ -1,0 +1,97 @@
+"""The trainer's session list: role-plays joined with score overrides, filtered and sorted."""
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Dict, List, Optional
+
+from .tracker_reader import RolePlay
+
+SORT_KEYS = {"started": "开始时间", "trainee": "学员", "score": "得分", "turns": "轮数"}
+OUTCOME_FILTERS = ("deal", "prospect", "lost", "unfinished")
+
+
+@dataclass
+class Row:
+    rp: RolePlay
+    override: Optional[Dict[str, Any]]
+
+    @property
+    def final_score(self) -> Optional[float]:
+        """The trainer's override when there is one, else the automatic score."""
+        return float(self.override["score"]) if self.override else self.rp.overall
+
+
+def _date(text: str) -> Optional[float]:
+    try:
+        return time.mktime(datetime.strptime(text, "%Y-%m-%d").timetuple())
+    except (TypeError, ValueError):
+        return None
+
+
+def _float(text: str) -> Optional[float]:
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass
+class Filters:
+    trainee: str = ""
+    scenario: str = ""
+    customer_type: str = ""
+    outcome: str = ""
+    date_from: str = ""
+    date_to: str = ""
+    min_score: str = ""
+    max_score: str = ""
+    sort: str = "started"
+    order: str = "desc"
+
+    @classmethod
+    def from_args(cls, args) -> "Filters":
+        values = {name: (args.get(name) or "").strip()[:64] for name in cls.__dataclass_fields__}
+        f = cls(**{k: v for k, v in values.items() if v})
+        f.sort = f.sort if f.sort in SORT_KEYS else "started"
+        f.order = "asc" if f.order == "asc" else "desc"
+        return f
+
+    def keep(self, row: Row) -> bool:
+        rp = row.rp
+        if self.trainee and self.trainee.lower() not in rp.trainee.lower():
+            return False
+        if self.scenario and rp.scenario != self.scenario:
+            return False
+        if self.customer_type and rp.customer_type != self.customer_type:
+            return False
+        if self.outcome == "unfinished" and rp.finished:
+            return False
+        if self.outcome and self.outcome != "unfinished" and rp.outcome != self.outcome:
+            return False
+        start, end = _date(self.date_from), _date(self.date_to)
+        if start is not None and rp.started_at < start:
+            return False
+        if end is not None and rp.started_at >= end + 86400:
+            return False
+        low, high, score = _float(self.min_score), _float(self.max_score), row.final_score
+        if (low is not None or high is not None) and score is None:
+            return False
+        if low is not None and score < low:
+            return False
+        return high is None or score <= high
+
+    def apply(self, rows: List[Row]) -> List[Row]:
+        kept = [r for r in rows if self.keep(r)]
+        keys = {"started": lambda r: r.rp.started_at, "trainee": lambda r: (r.rp.trainee, r.rp.started_at),
+                "score": lambda r: (r.final_score is not None, r.final_score or 0), "turns": lambda r: r.rp.turns}
+        return sorted(kept, key=keys[self.sort], reverse=self.order == "desc")
+
+    def query(self, **changes) -> Dict[str, str]:
+        values = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        values.update(changes)
+        return {k: v for k, v in values.items() if v}
+
+
+def load_rows(reader, review) -> List[Row]:
+    overrides = review.latest_overrides()
+    return [Row(rp, overrides.get(rp.roleplay_id)) for rp in reader.list_roleplays()]

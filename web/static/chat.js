@@ -1,0 +1,213 @@
+// Trainee chat window: talks to this web app's /api/* (same origin, CSRF header), never to Rasa directly.
+// Every message is inserted with textContent, so whatever anyone types is shown as text.
+(function () {
+  "use strict";
+  var COACH = "【教练】";
+  var SCORECARD = COACH + "成绩单";
+  var csrfToken = document.querySelector('meta[name="csrf-token"]').content;
+  var log = document.getElementById("log");
+  var input = document.getElementById("input");
+  var sendButton = document.getElementById("send");
+  var typing = document.getElementById("typing");
+  var statusBox = document.getElementById("status");
+  var statusText = document.getElementById("status-text");
+  var retryButton = document.getElementById("status-retry");
+  var foldToggle = document.getElementById("fold-toggle");
+  var busy = false;
+  var folded = false;
+  var retryAction = null;
+  var lastScorecard = null;
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function scrollDown() { log.scrollTop = log.scrollHeight; }
+
+  function api(method, path, body) {
+    var options = { method: method, credentials: "same-origin", headers: { "X-CSRF-Token": csrfToken } };
+    if (body !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    return fetch(path, options).then(function (resp) {
+      return resp.json().catch(function () { return {}; }).then(function (data) {
+        if (!resp.ok) throw new Error(data.error || "服务暂时不可用（HTTP " + resp.status + "），请稍后重试。");
+        return data;
+      });
+    }, function () { throw new Error("网络连接中断，请检查网络后重试。您输入的内容已保留。"); });
+  }
+
+  function showStatus(message, retry) {
+    statusText.textContent = message;
+    statusBox.hidden = false;
+    retryAction = retry || null;
+    retryButton.hidden = !retry;
+  }
+  function clearStatus() { statusBox.hidden = true; retryAction = null; }
+
+  function roleTag(kind, text) { return el("span", "role-tag " + kind, text); }
+
+  function addTrainee(text) {
+    var row = el("div", "msg trainee");
+    row.appendChild(roleTag("trainee", "我"));
+    row.appendChild(el("div", "bubble", text));
+    log.appendChild(row);
+    scrollDown();
+    return row;
+  }
+
+  function addButtons(parent, buttons) {
+    var box = el("div", "buttons");
+    buttons.forEach(function (b) {
+      var button = el("button", "choice", b.title || b.payload);
+      button.type = "button";
+      button.addEventListener("click", function () { send(b.payload, b.title || b.payload); });
+      box.appendChild(button);
+    });
+    parent.appendChild(box);
+  }
+
+  function addImage(src) {
+    if (typeof src !== "string" || src.indexOf("data:image/") !== 0) return;
+    var img = el("img", "radar");
+    img.alt = "六种话术雷达图";
+    img.src = src;
+    (lastScorecard || log).appendChild(img);
+    scrollDown();
+  }
+
+  function addBot(message) {
+    if (message.image && !message.text) { addImage(message.image); return; }
+    var text = message.text || "";
+    var row;
+    if (text.indexOf(SCORECARD) === 0) {
+      row = el("section", "msg scorecard");
+      row.appendChild(roleTag("coach", "教练 · 成绩单"));
+      row.appendChild(el("div", "card-body", text.slice(SCORECARD.length).replace(/^\s+/, "")));
+      lastScorecard = row;
+    } else if (text.indexOf(COACH) === 0) {
+      row = el("details", "msg coach");
+      row.open = !folded;
+      var body = text.slice(COACH.length);
+      var summary = el("summary");
+      summary.appendChild(roleTag("coach", "教练"));
+      summary.appendChild(el("span", "coach-preview", body.split("\n")[0]));
+      row.appendChild(summary);
+      row.appendChild(el("div", "coach-body", body));
+    } else {
+      row = el("div", "msg customer");
+      row.appendChild(roleTag("customer", "客户"));
+      row.appendChild(el("div", "bubble", text));
+    }
+    if (message.buttons && message.buttons.length) addButtons(row, message.buttons);
+    log.appendChild(row);
+    if (message.image) addImage(message.image);
+    scrollDown();
+  }
+
+  function setBusy(value) {
+    busy = value;
+    typing.hidden = !value;
+    sendButton.disabled = value;
+    document.querySelectorAll(".choice, .chip").forEach(function (b) { b.disabled = value; });
+    if (value) scrollDown();
+  }
+
+  function revealInTurn(messages, i) {
+    if (i >= messages.length) { setBusy(false); input.focus(); return; }
+    addBot(messages[i]);
+    setTimeout(function () { revealInTurn(messages, i + 1); }, 250);
+  }
+
+  // text: what Rasa receives; shown: what the trainee sees (a button's title), null = nothing shown.
+  function send(text, shown, fromInput) {
+    if (busy || !text.trim()) return;
+    clearStatus();
+    var bubble = shown === null ? null : addTrainee(shown || text);
+    if (fromInput) input.value = "";
+    setBusy(true);
+    api("POST", "/api/chat", { message: text }).then(function (data) {
+      revealInTurn(data.messages || [], 0);
+    }, function (error) {
+      setBusy(false);
+      if (bubble) { bubble.classList.add("failed"); bubble.appendChild(el("small", "failed-note", "未送达")); }
+      if (fromInput && !input.value) input.value = text;   // the typed text is never lost
+      showStatus(error.message, function () {
+        if (bubble) bubble.remove();
+        send(text, shown, fromInput && input.value === text);
+      });
+    });
+  }
+
+  function startConversation(startMessage) {
+    log.textContent = "";
+    lastScorecard = null;
+    send(startMessage, null);
+  }
+
+  function showTrainee(name) {
+    document.getElementById("who-name").textContent = name;
+    document.getElementById("who").hidden = false;
+    document.getElementById("identify").hidden = true;
+  }
+
+  function loadHistory() {
+    return api("GET", "/api/history").then(function (data) {
+      clearStatus();
+      if (!data.trainee) { document.getElementById("identify").hidden = false; return; }
+      showTrainee(data.trainee);
+      log.textContent = "";
+      lastScorecard = null;
+      (data.messages || []).forEach(function (m) {
+        if (m.sender === "trainee") addTrainee(m.text); else addBot(m);
+      });
+      if (!(data.messages || []).length) {
+        api("POST", "/api/new").then(function (d) { startConversation(d.start); });
+      }
+    }, function (error) { showStatus(error.message, loadHistory); });
+  }
+
+  document.getElementById("identify-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var name = document.getElementById("trainee-input").value.trim();
+    var errorBox = document.getElementById("identify-error");
+    api("POST", "/api/identify", { trainee: name }).then(function (data) {
+      errorBox.hidden = true;
+      showTrainee(data.trainee);
+      startConversation(data.start);
+    }, function (error) { errorBox.textContent = error.message; errorBox.hidden = false; });
+  });
+
+  document.getElementById("composer").addEventListener("submit", function (event) {
+    event.preventDefault();
+    send(input.value, undefined, true);
+  });
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      send(input.value, undefined, true);
+    }
+  });
+  document.querySelectorAll(".chip[data-command]").forEach(function (chip) {
+    chip.addEventListener("click", function () { send(chip.dataset.command, chip.dataset.command); });
+  });
+  document.getElementById("new-chat").addEventListener("click", function () {
+    if (busy) return;
+    api("POST", "/api/new").then(function (data) { startConversation(data.start); },
+                                 function (error) { showStatus(error.message); });
+  });
+  foldToggle.addEventListener("click", function () {
+    folded = !folded;
+    foldToggle.setAttribute("aria-pressed", String(folded));
+    foldToggle.textContent = folded ? "展开教练点评" : "收起教练点评";
+    document.querySelectorAll("details.coach").forEach(function (d) { d.open = !folded; });
+  });
+  retryButton.addEventListener("click", function () { if (retryAction) retryAction(); });
+  window.addEventListener("online", function () { if (!busy) loadHistory(); });
+
+  loadHistory();
+})();

@@ -1,0 +1,247 @@
+"""Reads role-plays straight from Rasa's SQL tracker store (table `events`), read-only.
+
+A conversation (sender_id) is split into role-plays at each `slot` event named `roleplay_id`; a
+`restart` closes the current one. Slot values are read defensively: a missing or odd value never
+raises, it just shows as empty.
+"""
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, List, Optional
+
+import sqlalchemy as sa
+
+COACH_MARK = "【教练】"
+SCORECARD_MARK = COACH_MARK + "成绩单"
+PATTERNS = ("agree", "praise", "guide", "narrate", "rhetorical", "commit")
+# Slots copied onto the role-play whenever they change while it runs.
+ROLEPLAY_SLOTS = ("trainee", "customer_type", "scenario", "mode", "persona_id", "outcome", "p_level", "summary")
+LIST_SLOTS = ROLEPLAY_SLOTS + ("roleplay_id", "trust", "last_assessment")
+ROLEPLAY_ID_RE = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
+
+events_table = sa.Table(
+    "events", sa.MetaData(),
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("sender_id", sa.String(255)),
+    sa.Column("type_name", sa.String(255)),
+    sa.Column("timestamp", sa.Float),
+    sa.Column("intent_name", sa.String(255)),
+    sa.Column("action_name", sa.String(255)),
+    sa.Column("data", sa.Text),
+)
+
+
+@dataclass
+class Line:
+    """One message of a transcript."""
+    event_id: int
+    timestamp: float
+    role: str                       # trainee | customer | coach | scorecard
+    text: str
+    intent: Optional[str] = None
+    assessment: Optional[Dict[str, Any]] = None
+    trust_after: Optional[float] = None
+    image: Optional[str] = None
+
+    @property
+    def is_command(self) -> bool:
+        return self.role == "trainee" and self.text.startswith("/")
+
+
+@dataclass
+class RolePlay:
+    roleplay_id: str
+    conversation_id: str
+    started_at: float
+    ended_at: float
+    slots: Dict[str, Any] = field(default_factory=dict)
+    trust: List[float] = field(default_factory=list)     # trust after the start and after each turn
+    turns: int = 0                                        # assessed trainee replies
+    lines: List[Line] = field(default_factory=list)
+
+    def _text(self, name: str) -> str:
+        value = self.slots.get(name)
+        return value if isinstance(value, str) else ""
+
+    trainee = property(lambda self: self._text("trainee"))
+    customer_type = property(lambda self: self._text("customer_type"))
+    scenario = property(lambda self: self._text("scenario"))
+    mode = property(lambda self: self._text("mode"))
+    persona_id = property(lambda self: self._text("persona_id"))
+    p_level = property(lambda self: self._text("p_level"))
+
+    @property
+    def summary(self) -> Dict[str, Any]:
+        value = self.slots.get("summary")
+        return value if isinstance(value, dict) else {}
+
+    @property
+    def scorecard(self) -> Dict[str, Any]:
+        card = self.summary.get("scorecard")
+        return card if isinstance(card, dict) else {}
+
+    @property
+    def outcome(self) -> str:
+        return self._text("outcome") or (self.summary.get("outcome") if isinstance(self.summary.get("outcome"), str) else "")
+
+    @property
+    def finished(self) -> bool:
+        return bool(self.summary)
+
+    @property
+    def overall(self) -> Optional[float]:
+        return _number(self.scorecard.get("overall"))
+
+    @property
+    def pattern_scores(self) -> Dict[str, Optional[float]]:
+        patterns = self.scorecard.get("patterns")
+        patterns = patterns if isinstance(patterns, dict) else {}
+        return {code: _number((patterns.get(code) or {}).get("score") if isinstance(patterns.get(code), dict)
+                              else None) for code in PATTERNS}
+
+    @property
+    def radar_svg(self) -> str:
+        svg = self.summary.get("radar_svg")
+        return svg if isinstance(svg, str) and svg.lstrip().startswith("<svg") else ""
+
+
+def _number(value: Any) -> Optional[float]:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return round(float(value), 1)
+    return None
+
+
+def _bot_role(text: str, metadata: Dict[str, Any]) -> str:
+    if text.startswith(SCORECARD_MARK):
+        return "scorecard"
+    if metadata.get("role") == "coach" or text.startswith(COACH_MARK):
+        return "coach"
+    return "customer"
+
+
+class _Splitter:
+    """Walks one conversation's events in order and cuts them into role-plays."""
+
+    def __init__(self, conversation_id: str, with_lines: bool):
+        self.conversation_id = conversation_id
+        self.with_lines = with_lines
+        self.slots: Dict[str, Any] = {}
+        self.current: Optional[RolePlay] = None
+        self.done: List[RolePlay] = []
+
+    def feed(self, event_id: int, type_name: str, timestamp: Optional[float], data: Dict[str, Any]) -> None:
+        ts = float(timestamp or data.get("timestamp") or 0)
+        rp = self.current
+        if rp is not None:
+            rp.ended_at = max(rp.ended_at, ts)
+        if type_name == "restart":
+            self._close()
+            self.slots = {}
+        elif type_name == "slot":
+            self._slot(str(data.get("name")), data.get("value"), ts)
+        elif rp is not None and self.with_lines and type_name == "user":
+            intent = ((data.get("parse_data") or {}).get("intent") or {}).get("name")
+            rp.lines.append(Line(event_id, ts, "trainee", str(data.get("text") or ""), intent=intent))
+        elif rp is not None and self.with_lines and type_name == "bot":
+            self._bot(rp, event_id, ts, data)
+
+    def _slot(self, name: str, value: Any, ts: float) -> None:
+        if name == "roleplay_id":
+            if value:
+                self._close()
+                self.current = RolePlay(str(value), self.conversation_id, ts, ts,
+                                        slots={k: self.slots.get(k) for k in ROLEPLAY_SLOTS})
+            return
+        self.slots[name] = value
+        rp = self.current
+        if rp is None:
+            return
+        if name in ROLEPLAY_SLOTS:
+            rp.slots[name] = value
+        elif name == "trust":
+            trust = _number(value)
+            if trust is not None:
+                rp.trust.append(trust)
+                last = self._last_trainee_line()
+                if last is not None and last.assessment is not None:
+                    last.trust_after = trust
+        elif name == "last_assessment" and isinstance(value, dict):
+            rp.turns += 1
+            last = self._last_trainee_line()
+            if last is not None:
+                last.assessment = value
+
+    def _bot(self, rp: RolePlay, event_id: int, ts: float, data: Dict[str, Any]) -> None:
+        text = str(data.get("text") or "")
+        extra = data.get("data") if isinstance(data.get("data"), dict) else {}
+        role = _bot_role(text, data.get("metadata") or {})
+        shown = text[len(COACH_MARK):] if text.startswith(COACH_MARK) else text
+        image = extra.get("image") if isinstance(extra.get("image"), str) else None
+        rp.lines.append(Line(event_id, ts, role, shown, image=image))
+
+    def _last_trainee_line(self) -> Optional[Line]:
+        if self.current is None:
+            return None
+        return next((line for line in reversed(self.current.lines) if line.role == "trainee"), None)
+
+    def _close(self) -> None:
+        if self.current is not None:
+            self.done.append(self.current)
+            self.current = None
+
+    def finish(self) -> List[RolePlay]:
+        self._close()
+        return self.done
+
+
+def _decode(raw: Optional[str]) -> Dict[str, Any]:
+    try:
+        value = json.loads(raw or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+class TrackerReader:
+    def __init__(self, url: str):
+        self.engine = sa.create_engine(url, future=True)
+
+    def _split(self, rows: Iterable, with_lines: bool) -> List[RolePlay]:
+        splitters: Dict[str, _Splitter] = {}
+        for row in rows:
+            splitter = splitters.setdefault(row.sender_id, _Splitter(row.sender_id, with_lines))
+            splitter.feed(row.id, row.type_name, row.timestamp, _decode(row.data))
+        return [rp for s in splitters.values() for rp in s.finish()]
+
+    def _has_table(self) -> bool:
+        return sa.inspect(self.engine).has_table("events")
+
+    def list_roleplays(self) -> List[RolePlay]:
+        """Every role-play of every conversation, without transcripts (only the slot events are read)."""
+        if not self._has_table():
+            return []
+        t = events_table
+        query = sa.select(t).where(
+            sa.or_(t.c.type_name == "restart",
+                   sa.and_(t.c.type_name == "slot", t.c.action_name.in_(LIST_SLOTS)))
+        ).order_by(t.c.sender_id, t.c.id)
+        with self.engine.connect() as conn:
+            return self._split(conn.execute(query), with_lines=False)
+
+    def get_roleplay(self, roleplay_id: str) -> Optional[RolePlay]:
+        """One role-play with its full transcript, or None."""
+        if not ROLEPLAY_ID_RE.match(roleplay_id or "") or not self._has_table():
+            return None
+        t = events_table
+        with self.engine.connect() as conn:
+            senders = conn.execute(sa.select(t.c.sender_id).distinct().where(
+                t.c.type_name == "slot", t.c.action_name == "roleplay_id",
+                t.c.data.contains(roleplay_id))).scalars().all()
+            for sender in senders:
+                rows = conn.execute(sa.select(t).where(t.c.sender_id == sender).order_by(t.c.id))
+                for rp in self._split(rows, with_lines=True):
+                    if rp.roleplay_id == roleplay_id:
+                        return rp
+        return None
