@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from ssp_coach import coach_menu
 from ssp_coach.reports.session_end import complete_summary
 from ssp_coach.roleplay import engine
+from ssp_coach.roleplay.catalog import load_catalog
 from ssp_coach.roleplay.session import SessionState
 from ssp_coach.scoring import score_reply
 
@@ -20,6 +21,14 @@ from .tracker_view import (
     roleplay_turns,
     trainee_identity,
 )
+
+def _warm_up() -> None:
+    """Load the spaCy pipeline, the trained scorer and the content once, before the first trainee."""
+    load_catalog()
+    score_reply("您好，欢迎光临。", context="随便看看。")
+
+
+_warm_up()
 
 WELCOME = "欢迎来到 SSP 顾问式销售陪练。您扮演销售顾问，我来扮演客户，每句话都会按课程技巧打分。"
 BUSY = "当前练习还在进行中。输入 /end 结束并查看成绩单，或 /restart 放弃并重新开始。"

@@ -59,6 +59,10 @@ def _table(result: Dict[str, Any]) -> str:
                      f"  quality {p['quality']:.2f} {extra}")
     fbi = result["fbi"]
     lines.append("FBI: " + " ".join(f"{k}={'✓' if fbi.get(k) else '✗'}" for k in ("feature", "benefit", "impact")))
+    q, o = result["question"], result["objection"]
+    lines.append(f"提问 question: {q.get('kind') or '—'}  probe: {q.get('probe') or '—'}  TMD: {','.join(q.get('tmd') or []) or '—'}"
+                 f"  异议 objection: steps {o.get('steps') or '—'} {o.get('technique') or ''}"
+                 f"  成交 closing: {result['closing'].get('technique') or '—'}")
     if result["anti_patterns"]:
         lines.append("反模式 anti-patterns: " + ", ".join(result["anti_patterns"]))
     lines.append("证据 evidence:")

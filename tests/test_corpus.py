@@ -1,5 +1,4 @@
 """The labelled corpus: schema, size and coverage, and the measured-quality gate on the test split."""
-import re
 from collections import Counter
 
 import pytest

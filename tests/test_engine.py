@@ -45,7 +45,8 @@ def test_complete_structures_score_higher_than_partial_and_none():
 
 
 def test_hostile_reply_scores_below_a_neutral_one():
-    assert score_reply("你到底买不买？", "我再考虑一下。")["score"] < score_reply(PLAIN, "我再考虑一下。")["score"]
+    neutral = score_reply("好的，这款车有白色和深灰色两种颜色。", "我再考虑一下。")["score"]
+    assert score_reply("你到底买不买？", "我再考虑一下。")["score"] < neutral
 
 
 def test_feedback_is_chinese_and_gives_one_stage_example():
@@ -103,6 +104,7 @@ def test_skill_results_are_merged_and_anti_patterns_weigh_more_for_the_matching_
     assert any(e["label"] == "fbi.feature" for e in dominant["evidence"])
     assert dominant["score"] < social["score"]
     assert "讲得太多" in dominant["feedback"]
+    assert "FBI（配备+利益）" in dominant["feedback"]
 
 
 def test_a_failing_skill_detector_does_not_break_the_assessment(monkeypatch):
@@ -119,3 +121,24 @@ def test_bare_praise_is_not_counted_but_the_feedback_asks_for_a_factual_point():
     assert "praise" not in r["techniques"]
     hint = next(m for m in r["missing"] if m["label"] == "praise")
     assert hint["part"] == "praise_point" and hint["message"] in r["feedback"]
+
+
+def test_the_real_skill_detectors_are_wired_in_when_present():
+    if not skills_adapter._load_detectors():
+        pytest.skip("skill detector modules not installed")
+    reply = ("这台SUV的后备箱有560升，后排放倒能到1500升，装东西特别宽裕。周末您带孩子去露营，帐篷、烧烤架、自行车"
+             "一股脑都能塞进去，不用再为了少带哪样发愁。")
+    r = score_reply(reply, "我们家周末喜欢出去玩。", "presentation", "social")
+    assert r["fbi"]["feature"] and r["fbi"]["benefit"] and r["fbi"]["impact"]
+    assert any(b["item"].startswith("fbi.") for b in r["breakdown"])
+    assert any(e["label"].startswith("fbi") for e in r["evidence"])
+
+
+def test_feedback_mentions_a_pattern_gap_before_an_fbi_gap_outside_the_presentation(monkeypatch):
+    def fake_fbi(a):
+        from ssp_coach.scoring.analysis import Missing
+        return FakeResult({"feature": False}, missing=[Missing("fbi", "feature", "缺少配备(F)")])
+
+    monkeypatch.setattr(skills_adapter, "_load_detectors", lambda: {"fbi": fake_fbi})
+    r = score_reply("那没关系，我理解，其实很多客户一开始也这样想，我们可以慢慢比较。", "", "negotiation")
+    assert "复述" in r["feedback"].split("\n")[1] and "缺少配备" not in r["feedback"]

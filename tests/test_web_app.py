@@ -169,6 +169,18 @@ def test_login_with_wrong_or_missing_credentials_gets_no_data(site):
     assert client.request("GET", "/review")[0] == 302
 
 
+def test_repeated_wrong_passwords_lock_the_account_for_a_while(site):
+    server, _, _, _ = site
+    client = Client(server.url)
+    from web.accounts import hash_password
+    from web.review_store import ReviewStore
+    ReviewStore(server.env["SSP_REVIEW_DB_URL"]).set_password_hash("guessme", hash_password("right-password"), True)
+    statuses = [client.login("guessme", f"wrong-{i}")[0] for i in range(5)]
+    assert statuses == [401] * 5
+    status, _, body = client.login("guessme", "right-password")
+    assert status == 429 and "次数过多" in body
+
+
 def rows_of(client: Client, path: str) -> str:
     """The session table's body (the filter form also lists every trainee name)."""
     page = client.request("GET", path)[2]
@@ -205,10 +217,10 @@ def test_transcript_escapes_text_and_shows_annotations(site):
     client = Client(server.url)
     client.login(user, password)
     _, headers, page = client.request("GET", f"/review/sessions/{ids['weak']}")
-    assert SCRIPT not in page and "&lt;script&gt;" in page
+    assert SCRIPT not in page and "&lt;script" in page and "alert(&#39;x&#39;)&lt;/script&gt;" in page
     assert "script-src 'self'" in headers["content-security-policy"]
     assert re.search(r'<mark class="ev ev-agree"[^>]*>您说的很有道理</mark>', page) is None  # offset 0 is the script text
-    assert "先复述客户的话" in page and "认同法" in page and "客户信任度变化" in page and "<polyline" in page
+    assert "先复述客户的话" in page and "认同法" in page and 'class="chip fbi on">F 配备' in page and "客户信任度变化" in page and "<polyline" in page
     _, _, good = client.request("GET", f"/review/sessions/{ids['good']}")
     assert re.search(r'<mark class="ev ev-agree"[^>]*>您说的很有道理</mark>', good)
     assert "data:image/svg+xml;base64," in good and "成绩单" in good

@@ -103,6 +103,19 @@ def test_transcript_attaches_assessments_and_trust_to_trainee_lines(tmp_path):
     assert TrackerReader(url).get_roleplay("' OR 1=1 --") is None
 
 
+def test_trust_is_carried_over_turns_that_did_not_change_it(tmp_path):
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    rid = new_id()
+    events = roleplay_events("王", rid, outcome=None) + [
+        UserUttered("您好", intent={"name": "consultant_reply"}), SlotSet("last_assessment", _assessment(10)),
+        UserUttered("请问您想看什么车？", intent={"name": "consultant_reply"}), SlotSet("last_assessment", _assessment(20)),
+        SlotSet("trust", 35.0)]
+    write_conversation(url, "trust", events)
+    rp = TrackerReader(url).get_roleplay(rid)
+    assert rp.turns == 3 and rp.trust == [40.0, 55.0, 55.0, 35.0]
+    assert [line.trust_after for line in rp.lines if line.assessment] == [55.0, 55.0, 35.0]
+
+
 def test_odd_slot_values_do_not_crash(tmp_path):
     url = f"sqlite:///{tmp_path / 'tracker.db'}"
     rid = new_id()

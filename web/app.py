@@ -5,7 +5,7 @@ from typing import Optional
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Sanic
 
-from . import chat, review
+from . import auth, chat, review
 from .config import WebConfig
 from .review_store import ReviewStore
 from .tracker_reader import TrackerReader
@@ -19,10 +19,10 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
 def create_app(config: Optional[WebConfig] = None, name: str = "ssp_coach_web") -> Sanic:
     config = config or WebConfig.from_env()
     app = Sanic(name)
-    app.config.FORWARDED_SECRET = None
     app.ctx.config = config
     app.ctx.review = ReviewStore(config.review_db_url)
     app.ctx.reader = TrackerReader(config.tracker_db_url)
+    app.ctx.login_throttle = auth.LoginThrottle()
     templates = Environment(loader=FileSystemLoader(str(HERE / "templates")),
                             autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
     app.ctx.render = lambda template, **ctx: templates.get_template(template).render(**ctx)

@@ -112,3 +112,27 @@ def trainer_required(api: bool = False):
             return await handler(request, *args, **kwargs)
         return wrapped
     return decorator
+
+
+class LoginThrottle:
+    """Slows password guessing: after `limit` failures for one account within `window` seconds,
+    further attempts are refused until the window has passed (kept in memory, per web process)."""
+
+    def __init__(self, limit: int = 5, window: float = 900):
+        self.limit, self.window = limit, window
+        self.failures: Dict[str, list] = {}
+
+    def _recent(self, name: str) -> list:
+        now = time.time()
+        recent = [t for t in self.failures.get(name, []) if now - t < self.window]
+        self.failures[name] = recent
+        return recent
+
+    def blocked(self, name: str) -> bool:
+        return len(self._recent(name)) >= self.limit
+
+    def failed(self, name: str) -> None:
+        self._recent(name).append(time.time())
+
+    def succeeded(self, name: str) -> None:
+        self.failures.pop(name, None)

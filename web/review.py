@@ -47,10 +47,15 @@ async def login(request):
     given = request.form.get(csrf.FIELD) or ""
     if not (expected and hmac.compare_digest(expected, given) and csrf.same_origin(request)):
         return await login_form(request, "页面已过期，请重新登录。", 403)
-    name = (request.form.get("username") or "").strip()
+    name = (request.form.get("username") or "").strip()[:64]
     password = request.form.get("password") or ""
+    throttle = _ctx(request).login_throttle
+    if throttle.blocked(name):
+        return await login_form(request, "登录失败次数过多，请 15 分钟后再试。", 429)
     if not accounts.check_login(_ctx(request).review, name, password):
+        throttle.failed(name)
         return await login_form(request, "用户名或密码错误。", 401)
+    throttle.succeeded(name)
     resp = response.redirect("/review")
     auth.start_trainer_session(request, resp, name)
     auth.clear_cookie(resp, auth.LOGIN_CSRF_COOKIE, path="/review")
@@ -174,15 +179,11 @@ async def cohort(request):
     table = [{"trainee": t, "sessions": len(by_trainee[t]), "overall": _mean(r.final_score for r in by_trainee[t]),
               "patterns": {p: _mean(r.rp.pattern_scores[p] for r in by_trainee[t]) for p in PATTERNS},
               "last": max((r.rp.started_at for r in by_trainee[t]), default=0)} for t in chosen]
-    days = sorted({_day(r.rp.started_at) for t in chosen for r in by_trainee[t] if r.final_score is not None})
-    series = [(t, [_mean(r.final_score for r in by_trainee[t] if _day(r.rp.started_at) == d) for d in days])
-              for t in chosen]
-    chart = charts.line_chart(series, [d[5:] for d in days], "总分随时间变化（每日平均）")
+    # x axis: the n-th role-play of each trainee, in time order, so progress is comparable across trainees
+    longest = max((len(by_trainee[t]) for t in chosen), default=0)
+    series = [(t, [r.final_score for r in by_trainee[t]] + [None] * (longest - len(by_trainee[t]))) for t in chosen]
+    chart = charts.line_chart(series, [f"第{i}次" for i in range(1, longest + 1)], "每次练习总分（按时间顺序）")
     return _render(request, "cohort.html", everyone=everyone, chosen=chosen, table=table, chart=chart, when=_when)
-
-
-def _day(ts: float) -> str:
-    return time.strftime("%Y-%m-%d", time.localtime(ts))
 
 
 def _when(ts: float) -> str:

@@ -55,7 +55,7 @@ class RolePlay:
     started_at: float
     ended_at: float
     slots: Dict[str, Any] = field(default_factory=dict)
-    trust: List[float] = field(default_factory=list)     # trust after the start and after each turn
+    trust: List[float] = field(default_factory=list)     # trust at the start, then after each turn
     turns: int = 0                                        # assessed trainee replies
     lines: List[Line] = field(default_factory=list)
 
@@ -162,16 +162,25 @@ class _Splitter:
             rp.slots[name] = value
         elif name == "trust":
             trust = _number(value)
-            if trust is not None:
+            if trust is None:
+                return
+            # Rasa only records a changed trust, so each turn's entry starts as a copy of the last one
+            # (see last_assessment below) and is overwritten here when this turn changed it.
+            if rp.trust:
+                rp.trust[-1] = trust
+            else:
                 rp.trust.append(trust)
-                last = self._last_trainee_line()
-                if last is not None and last.assessment is not None:
-                    last.trust_after = trust
+            last = self._last_trainee_line()
+            if last is not None and last.assessment is not None:
+                last.trust_after = trust
         elif name == "last_assessment" and isinstance(value, dict):
             rp.turns += 1
+            if rp.trust:
+                rp.trust.append(rp.trust[-1])
             last = self._last_trainee_line()
             if last is not None:
                 last.assessment = value
+                last.trust_after = rp.trust[-1] if rp.trust else None
 
     def _bot(self, rp: RolePlay, event_id: int, ts: float, data: Dict[str, Any]) -> None:
         text = str(data.get("text") or "")

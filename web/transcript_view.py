@@ -2,7 +2,7 @@
 missing parts, FBI and trust per trainee reply."""
 from typing import Any, Dict, List, Optional, Tuple
 
-from .labels import label
+from .labels import FBI, label
 from .tracker_reader import Line
 
 
@@ -35,6 +35,7 @@ def assessment_view(line: Line) -> Optional[Dict[str, Any]]:
     if not isinstance(a, dict):
         return None
     fbi = _dict(a.get("fbi"))
+    fbi_used = any(fbi.get(key) for key in FBI)   # FBI chips only for replies that present the product
     return {
         "score": a.get("score") if isinstance(a.get("score"), (int, float)) else None,
         "techniques": [label("pattern", t) for t in a.get("techniques") or [] if isinstance(t, str)],
@@ -44,10 +45,9 @@ def assessment_view(line: Line) -> Optional[Dict[str, Any]]:
                      "message": str(m.get("message") or "")}
                     for m in a.get("missing") or [] if isinstance(m, dict)],
         "feedback": str(a.get("feedback") or ""),
-        "fbi": [{"name": name, "present": bool(fbi.get(key))} for key, name in
-                (("feature", "F 配备"), ("benefit", "B 利益"), ("impact", "I 冲击"))] if fbi else [],
+        "fbi": [{"name": name, "present": bool(fbi.get(key))} for key, name in FBI.items()] if fbi_used else [],
         "fbi_notes": [note for flag, note in ((fbi.get("feature_dump"), "堆砌配备"),
-                                               (fbi and not fbi.get("order_ok", True), "顺序不当")) if flag],
+                                               (fbi_used and not fbi.get("order_ok", True), "顺序不当")) if flag],
         "anti_patterns": [label("anti_pattern", x) for x in a.get("anti_patterns") or [] if isinstance(x, str)],
     }
 

@@ -124,7 +124,8 @@ def score_reply(reply: str, context: Optional[str] = None, stage: Optional[str] 
     pen = cfg["penalties"]
     by_type = pen["by_customer_type"].get(customer_type or "", {})
     for code in anti:
-        breakdown.append((f"anti.{code}", -(pen["anti_pattern"] + by_type.get(code, 0))))
+        points = pen.get("anti_pattern_points", {}).get(code, pen["anti_pattern"])
+        breakdown.append((f"anti.{code}", -(points + by_type.get(code, 0))))
     if hostile and not anti:
         breakdown.append(("hostile", -pen["hostile"]))
     if len(reply) > pen["long_reply"]["chars"]:
@@ -144,6 +145,6 @@ def score_reply(reply: str, context: Optional[str] = None, stage: Optional[str] 
         "score": score,
         "evidence": evidence,
         "missing": missing,
-        "feedback": compose(cfg, stage, patterns, missing, anti, hostile),
+        "feedback": compose(cfg, stage, patterns, missing, anti, hostile, frag),
         "breakdown": [{"item": k, "points": round(float(v), 1)} for k, v in breakdown],
     }

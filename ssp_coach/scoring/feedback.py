@@ -1,5 +1,5 @@
 """Short Chinese feedback: what worked, what was missing, and ONE better phrasing for the stage."""
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
 from .phrases import PATTERN_CODES, load_phrasebook
 from .weights import ScoringConfig
@@ -22,27 +22,57 @@ def example_for(cfg: ScoringConfig, stage: Optional[str], used: List[str]) -> st
     return by_pattern[order[0]]
 
 
+FBI_NAMES = {"feature": "配备", "benefit": "利益", "impact": "冲击"}
+
+
+def _skills_done(fragments: Dict[str, Any]) -> List[str]:
+    done = []
+    fbi = [FBI_NAMES[p] for p in FBI_NAMES if fragments.get("fbi", {}).get(p)]
+    if fbi:
+        done.append("FBI（" + "+".join(fbi) + "）")
+    if fragments.get("question", {}).get("kind") == "open":
+        done.append("开放式提问")
+    steps = fragments.get("objection", {}).get("steps") or []
+    if steps:
+        done.append("异议处理步骤" + "、".join(str(x) for x in steps))
+    if fragments.get("closing", {}).get("technique"):
+        done.append("成交技巧")
+    return done
+
+
+def _most_useful(missing: List[dict], stage: Optional[str]) -> dict:
+    """The one gap to mention: a pattern's missing part first; FBI gaps only lead in the presentation stage."""
+    def rank(m: dict) -> int:
+        if m["label"] in PATTERN_CODES:
+            return 0
+        if m["label"].startswith("fbi") and stage != "presentation":
+            return 2
+        return 1
+    return min(missing, key=rank)
+
+
 def compose(cfg: ScoringConfig, stage: Optional[str], patterns: Dict[str, dict], missing: List[dict],
-            anti_patterns: List[str], hostile: bool) -> str:
+            anti_patterns: List[str], hostile: bool, fragments: Optional[Dict[str, Any]] = None) -> str:
     book = load_phrasebook()
     msg = cfg.messages
     lines = []
-    if patterns:
-        done = []
+    done = _skills_done(fragments or {})
+    if patterns or done:
+        pattern_done = []
         for code in PATTERN_CODES:
             if code in patterns:
                 p = patterns[code]
                 parts = "+".join(PART_NAMES.get(x, x) for x in p["parts_present"])
                 kind = FORM_NAMES.get(p.get("form") or p.get("style") or "")
-                done.append(f"{book.patterns[code].name}{'（' + kind + '）' if kind else ''}（{parts}）")
-        lines.append(f"{msg['good']}：用了" + "、".join(done) + "。")
+                pattern_done.append(f"{book.patterns[code].name}{'（' + kind + '）' if kind else ''}（{parts}）")
+        lines.append(f"{msg['good']}：用了" + "、".join(pattern_done + done) + "。")
     warnings = [cfg.anti_messages.get(a, a) for a in anti_patterns]
     if hostile and not anti_patterns:
         warnings.append(msg["hostile"])
     if warnings:
         lines.append(f"{msg['anti']}：" + "".join(warnings))
     if missing:
-        lines.append(f"{msg['missing']}：{missing[0]['message']}")
+        lines.append(f"{msg['missing']}：{_most_useful(missing, stage)['message']}")
     elif not patterns:
         lines.append(f"{msg['missing']}：{msg['no_pattern']}")
     lines.append(f"{msg['try']}：“{example_for(cfg, stage, list(patterns))}”")

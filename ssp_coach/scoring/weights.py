@@ -46,6 +46,8 @@ def load_scoring_config() -> ScoringConfig:
     pen = require(data, "penalties", dict, w)
     for k in ("anti_pattern", "hostile"):
         _number(pen, k, f"{w}: penalties")
+    for code in pen.get("anti_pattern_points") or {}:
+        _number(pen["anti_pattern_points"], code, f"{w}: penalties.anti_pattern_points")
     long_reply = require(pen, "long_reply", dict, f"{w}: penalties")
     _number(long_reply, "chars", f"{w}: penalties.long_reply")
     _number(long_reply, "points", f"{w}: penalties.long_reply")

@@ -65,6 +65,7 @@
     buttons.forEach(function (b) {
       var button = el("button", "choice", b.title || b.payload);
       button.type = "button";
+      button.disabled = busy;   // enabled again when the whole answer has been shown
       button.addEventListener("click", function () { send(b.payload, b.title || b.payload); });
       box.appendChild(button);
     });
@@ -199,6 +200,12 @@
     if (busy) return;
     api("POST", "/api/new").then(function (data) { startConversation(data.start); },
                                  function (error) { showStatus(error.message); });
+  });
+  document.getElementById("switch-trainee").addEventListener("click", function () {
+    if (busy) return;
+    document.getElementById("trainee-input").value = "";
+    document.getElementById("identify").hidden = false;
+    document.getElementById("trainee-input").focus();
   });
   foldToggle.addEventListener("click", function () {
     folded = !folded;

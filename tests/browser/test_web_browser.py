@@ -1,0 +1,208 @@
+"""Real headless Chromium (Debian's) against the real servers: the trainee role-plays in the chat
+window, the trainer reviews, comments, overrides and exports. Screenshots go to artifacts/screenshots/."""
+import csv
+import io
+import re
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from test_web_app import WebServer  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+SHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+INJECTED = "<script>window.__pwned = 1</script>我先随便看看"
+GOOD_REPLY = "王先生，您说的很有道理，空间确实很重要。您平时主要是接送孩子还是跑长途多一些？"
+WAIT = 90_000
+
+
+@pytest.fixture(scope="module")
+def browser():
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def shot(page, name: str, full_page: bool = True) -> None:
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
+
+
+def click_choice(page, title: str) -> None:
+    expect(page.locator("#typing")).to_be_hidden(timeout=WAIT)
+    button = page.locator("#log button.choice:enabled", has_text=title).last
+    button.wait_for(timeout=WAIT)
+    button.click()
+
+
+def test_trainee_roleplay_then_trainer_review(stack, browser):
+    trainee = f"浏览器学员{uuid.uuid4().hex[:4]}"
+    chat = browser.new_context(viewport=PHONE, locale="zh-CN")
+    page = chat.new_page()
+    page.goto(stack.web_url + "/")
+    expect(page.locator("#identify")).to_be_visible()
+    page.fill("#trainee-input", trainee)
+    page.click("text=进入陪练")
+    # the coach menu, answered with the bot's buttons
+    click_choice(page, "社交型")
+    click_choice(page, "需求分析")
+    click_choice(page, "练习")
+    expect(page.locator(".msg.customer").first).to_be_visible(timeout=WAIT)
+    expect(page.locator("#typing")).to_be_hidden(timeout=WAIT)
+
+    # an injected script is shown as text and never runs
+    page.fill("#input", INJECTED)
+    page.keyboard.press("Enter")
+    expect(page.locator(".msg.trainee .bubble", has_text=INJECTED)).to_be_visible()
+    expect(page.locator("#typing")).to_be_hidden(timeout=WAIT)
+    assert page.evaluate("window.__pwned") is None
+
+    coach_before = page.locator("details.msg.coach").count()
+    page.fill("#input", GOOD_REPLY)
+    page.click("#send")
+    expect(page.locator("#typing")).to_be_visible()
+    expect(page.locator("#typing")).to_be_hidden(timeout=WAIT)
+    assert page.locator("details.msg.coach").count() > coach_before, "practice mode: a coach note per reply"
+    note = page.locator("details.msg.coach").last
+    expect(note.locator(".role-tag")).to_have_text("教练")
+    assert "【教练】" not in note.inner_text()
+    shot(page, "chat-roleplay-phone")
+    page.click("#fold-toggle")
+    assert note.evaluate("d => d.open") is False, "coach notes fold away"
+    shot(page, "chat-coach-notes-folded", full_page=False)
+    page.click("#fold-toggle")
+
+    # a reload resumes the same conversation
+    bubbles = page.locator(".msg.trainee").count()
+    page.reload()
+    expect(page.locator(".msg.trainee .bubble", has_text=GOOD_REPLY)).to_be_visible(timeout=WAIT)
+    assert page.locator(".msg.trainee").count() == bubbles
+    expect(page.locator("#who-name")).to_have_text(trainee)
+
+    # the small /hint button, then /end shows the scorecard with the radar chart
+    page.click(".chip[data-command='/hint']")
+    expect(page.locator("#typing")).to_be_hidden(timeout=WAIT)
+    page.click(".chip[data-command='/end']")
+    scorecard = page.locator(".msg.scorecard")
+    expect(scorecard).to_be_visible(timeout=WAIT)
+    expect(scorecard.locator("img.radar")).to_be_visible(timeout=WAIT)
+    assert "总分" in scorecard.inner_text()
+    expect(page.locator("#typing")).to_be_hidden(timeout=WAIT)
+    scorecard.scroll_into_view_if_needed()
+    shot(page, "chat-scorecard-phone", full_page=False)
+    # on a shared computer the next trainee starts their own conversation
+    page.click("#switch-trainee")
+    page.fill("#trainee-input", trainee + "乙")
+    page.click("text=进入陪练")
+    expect(page.locator("#who-name")).to_have_text(trainee + "乙")
+    expect(page.locator("#log button.choice", has_text="社交型")).to_be_visible(timeout=WAIT)
+    assert page.locator(".msg.scorecard").count() == 0 and page.locator(".msg.trainee").count() == 0
+    # a trainee cannot open the review area
+    page.goto(stack.web_url + "/review")
+    expect(page).to_have_url(re.compile(r"/review/login$"))
+    chat.close()
+
+    review = browser.new_context(viewport=DESKTOP, accept_downloads=True, locale="zh-CN")
+    page = review.new_page()
+    page.goto(stack.web_url + "/review")
+    expect(page).to_have_url(re.compile(r"/review/login$"))
+    shot(page, "review-login")
+    page.fill("input[name=username]", stack.trainer_user)
+    page.fill("input[name=password]", stack.trainer_password)
+    page.click("form.login button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/review$"))
+    shot(page, "review-session-list-all")
+    page.fill("input[name=trainee]", trainee)
+    page.select_option("select[name=customer_type]", "social")
+    page.click("#filters button[type=submit]")
+    expect(page.locator("#row-count")).to_have_text("1")
+    shot(page, "review-session-list")
+    page.click("table.sessions >> text=查看")
+
+    # annotations: highlighted evidence, techniques, feedback, trust chart, scorecard
+    reply_turn = page.locator("li.role-trainee", has_text="空间确实很重要")
+    expect(reply_turn.locator("mark.ev").first).to_be_visible()
+    expect(reply_turn.locator(".chip.tech").first).to_be_visible()
+    expect(reply_turn.locator(".feedback")).to_be_visible()
+    expect(page.locator("svg.chart polyline")).to_be_visible()
+    expect(page.locator(".scorecard-panel img.radar")).to_be_visible()
+    injected = page.locator("li.role-trainee", has_text="window.__pwned")
+    expect(injected.locator(".text")).to_contain_text(INJECTED)
+    assert page.evaluate("window.__pwned") is None
+    auto_score = page.locator("#auto-score").inner_text()
+    assert re.fullmatch(r"\d+(\.\d)?", auto_score)
+
+    reply_turn.locator("summary", has_text="添加评语").click()
+    reply_turn.locator("textarea[name=text]").fill("认同之后马上追问用途，很好；下次先复述客户原话。")
+    reply_turn.locator("button", has_text="保存评语").click()
+    expect(page.locator(".comment", has_text="下次先复述客户原话")).to_be_visible()
+    page.fill("input[name=score]", "77")
+    page.fill("textarea[name=reason]", "追问到位，自动评分偏低")
+    page.click("text=保存调整")
+    expect(page.locator("#override-score")).to_have_text("77.0")
+    expect(page.locator("#auto-score")).to_have_text(auto_score)
+    expect(page.locator(".override-reason")).to_contain_text("自动评分偏低")
+    shot(page, "review-session-annotated")
+
+    page.click("text=打印报告")
+    expect(page.locator("h1", has_text="练习报告")).to_be_visible()
+    page.emulate_media(media="print")
+    shot(page, "review-report-print")
+    page.emulate_media(media="screen")
+
+    page.goto(stack.web_url + "/review?trainee=" + trainee)
+    with page.expect_download() as download_info:
+        page.click("#export-csv")
+    body = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert len(rows) == 1 and rows[0]["trainee"] == trainee
+    assert rows[0]["scenario"] == "needs" and rows[0]["customer_type"] == "social"
+    assert rows[0]["override_score"] == "77.0" and rows[0]["final_score"] == "77.0"
+    assert rows[0]["auto_score"] == auto_score and rows[0]["pattern_agree"] != ""
+
+    page.goto(stack.web_url + "/review/cohort")
+    expect(page.locator("svg.chart")).to_be_visible()
+    expect(page.locator("table.cohort", has_text=trainee)).to_be_visible()
+    shot(page, "review-cohort")
+
+    page.click("text=退出登录")
+    expect(page).to_have_url(re.compile(r"/review/login$"))
+    review.close()
+
+    anonymous = browser.new_context()
+    for path in ("/review", "/review/cohort", "/review/sessions/" + uuid.uuid4().hex,
+                 "/review/export.csv"):
+        resp = anonymous.request.get(stack.web_url + path, max_redirects=0)
+        assert resp.status in (302, 401), path
+        assert trainee not in resp.text()
+    anonymous.close()
+
+
+def test_chat_explains_an_outage_and_keeps_the_typed_text(browser, tmp_path):
+    server = WebServer(tmp_path).start()     # its Rasa URL points at a port nobody listens on
+    try:
+        page = browser.new_page(viewport=PHONE, locale="zh-CN")
+        page.goto(server.url + "/")
+        page.fill("#trainee-input", "断网学员")
+        page.click("text=进入陪练")
+        expect(page.locator("#status")).to_contain_text("对话服务", timeout=WAIT)
+        page.fill("#input", "您好，欢迎光临！")
+        page.click("#send")
+        expect(page.locator("#status")).to_contain_text("对话服务", timeout=WAIT)
+        expect(page.locator("#input")).to_have_value("您好，欢迎光临！")
+        expect(page.locator(".msg.trainee.failed")).to_contain_text("未送达")
+        shot(page, "chat-rasa-down-phone", full_page=False)
+        page.close()
+    finally:
+        server.stop()

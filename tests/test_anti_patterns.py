@@ -1,0 +1,62 @@
+"""Anti-patterns: each code detected with evidence and a hint, and the look-alikes that must not be flagged."""
+import pytest
+
+from ssp_coach.scoring.analysis import analyse
+from ssp_coach.scoring.anti_patterns import detect_anti_patterns
+
+
+def anti(reply, context="", customer_type="social", stage="presentation"):
+    return detect_anti_patterns(analyse(reply, context, stage, customer_type))
+
+
+@pytest.mark.parametrize("reply, context, customer_type, code", [
+    ("您说的不对，这车一点都不费油。", "听说这车费油。", "social", "contradict"),
+    ("不可能，我们的车从来没出过问题。", "我朋友说变速箱有毛病。", "social", "contradict"),
+    ("那是您自己没按时保养，跟车没关系。", "才两年就漏油了。", "social", "blame"),
+    ("那个牌子的车就是垃圾，开两年就散架。", "我也在看别的牌子。", "social", "belittle_competitor"),
+    ("今天不定明天就没了，您自己看着办。", "我再考虑一下。", "social", "pressure"),
+    ("你到底买不买？", "我再想想。", "dominant", "pressure"),
+    ("随便。", "还有别的颜色吗？", "social", "dismissive"),
+    ("嗯。", "我想了解一下售后。", "social", "dismissive"),
+    ("没关系啊，反正您也不挑。", "我不太懂车。", "social", "dismissive"),
+    ("发动机噪音是有点大，习惯就好。", "开起来怎么样？", "social", "noisy_engine"),
+    ("十五万八。", "这车多少钱？", "social", "bare_price"),
+    ("我们车质量特别好，您放心买。", "可靠性怎么样？", "analytical", "vague_claim"),
+    ("隨便。", "還有別的顏色嗎？", "social", "dismissive"),  # Traditional script
+])
+def test_anti_pattern_detected(reply, context, customer_type, code):
+    r = anti(reply, context, customer_type)
+    assert code in r.data["anti_patterns"]
+    ev = [e for e in r.evidence if e.part == code]
+    assert ev and ev[0].label == "anti" and reply[ev[0].start:ev[0].end] == ev[0].text
+    assert any(m.part == code and m.message for m in r.missing)
+
+
+LONG = ("我给您全面介绍一下。这款车外观是家族式设计，前脸很大气。侧面腰线流畅，轮毂18寸。内饰用了很多软性材料，"
+        "中控是12.3寸大屏。动力是1.5T加7速双离合，百公里加速9秒。安全配置有6个气囊和主动刹车。最后保值率也很高。")
+
+
+def test_lecture_only_to_a_dominant_customer():
+    assert "lecture" in anti(LONG, "说重点。", "dominant").data["anti_patterns"]
+    assert "lecture" not in anti(LONG, "说重点。", "analytical").data["anti_patterns"]
+
+
+def test_vague_claim_only_without_data_and_only_for_analytical():
+    assert "vague_claim" not in anti("我们车质量特别好。", customer_type="social").data["anti_patterns"]
+    with_data = anti("我们车质量特别好，J.D. Power 新车质量排名第一，百车故障数只有98。", customer_type="analytical")
+    assert "vague_claim" not in with_data.data["anti_patterns"]
+
+
+@pytest.mark.parametrize("reply, context", [
+    ("您听听这个发动机的声浪，是不是很有劲？", ""),
+    ("这台车指导价十五万八，已经包含了全景天窗和五年质保，同级车要多花两万才能配齐。", "这车多少钱？"),
+    ("您说得有道理，那款车确实便宜一些，不过我们这台安全配置更全。", "那款车便宜一万。"),
+    ("好的，我帮您查一下库存，马上回来。", "有白色现车吗？"),
+    ("一万公里保养一次，每次三百多。", "保养贵吗？"),
+    ("那没关系，您先随便看看，有什么想了解的随时叫我。", "我先自己看看。"),
+    ("您朋友这么说一定有他的理由，他们主要说的是哪方面不行呢？", "我朋友说你们这车不行。"),
+    ("这么好的用车习惯，难怪您的车开了两年还跟新的一样。", "我每五千公里都查胎压。"),
+])
+def test_clean_replies_are_not_flagged(reply, context):
+    r = anti(reply, context, "social")
+    assert r.data["anti_patterns"] == [] and r.missing == []

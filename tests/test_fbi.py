@@ -1,0 +1,97 @@
+"""FBI detector: parts, spans into the original reply, order, feature dumping, hints, content validation."""
+import shutil
+
+import pytest
+
+from ssp_coach.content import ContentError
+from ssp_coach.paths import models_dir
+from ssp_coach.scoring.analysis import analyse
+from ssp_coach.scoring.fbi import detect_fbi
+from ssp_coach.scoring.skill_fbi_model import training_hash
+from ssp_coach.scoring.skill_phrases import load_skill_phrases
+
+
+def fbi(reply, context="", customer_type="social"):
+    return detect_fbi(analyse(reply, context, "presentation", customer_type))
+
+
+def test_full_fbi_in_order_with_evidence_for_each_part():
+    r = fbi("这款车配了360度全景影像，倒车时四周看得一清二楚，不容易剐蹭。"
+            "想象一下，您太太下班去接孩子，学校门口那么窄的车位，她一把就能停进去。")
+    assert r.data == {"feature": True, "benefit": True, "impact": True, "order_ok": True, "feature_dump": False}
+    parts = {e.part: e for e in r.evidence}
+    assert set(parts) == {"feature", "benefit", "impact"} and all(e.label == "fbi" for e in r.evidence)
+    assert "全景影像" in parts["feature"].text and "想象" in parts["impact"].text
+    assert parts["feature"].start < parts["benefit"].start <= parts["impact"].start
+    assert r.missing == []
+
+
+def test_feature_dump_is_named_and_missing_benefit_and_impact_explained():
+    r = fbi("它有全景天窗、8个安全气囊、12.3英寸中控屏，发动机是2.0T，变速箱是8AT，还有自适应巡航。",
+            customer_type="analytical")
+    assert r.data["feature"] and not r.data["benefit"] and not r.data["impact"]
+    assert r.data["feature_dump"] is True
+    hints = {m.part: m.message for m in r.missing}
+    assert {"benefit", "impact", "feature_dump"} <= set(hints)
+    assert "冲击" in hints["impact"] and "生活" in hints["impact"]
+
+
+def test_benefit_only_and_no_presentation():
+    b = fbi("这车开着特别省心，坐着也舒服。")
+    assert b.data["benefit"] and not b.data["feature"] and not b.data["impact"] and not b.data["feature_dump"]
+    none = fbi("您好，欢迎光临，先喝杯水吧。")
+    assert not any(none.data[p] for p in ("feature", "benefit", "impact"))
+    assert none.evidence == [] and none.missing == []
+
+
+def test_wrong_order_is_flagged():
+    r = fbi("想象一下周末您带着全家去海边，一路上孩子都睡得香香的。这是因为我们用了多连杆独立悬架。")
+    assert r.data["impact"] and r.data["feature"]
+    assert r.data["order_ok"] is False
+    assert any(m.part == "order" for m in r.missing)
+
+
+def test_traditional_script_evidence_points_into_the_original():
+    reply = "這款車配備了全景天窗，開起來特別通透，坐在裡面一點都不壓抑。"
+    r = fbi(reply)
+    assert r.data["feature"] and r.data["benefit"]
+    for e in r.evidence:
+        assert reply[e.start:e.end] == e.text
+    assert any("全景天窗" in e.text for e in r.evidence if e.part == "feature")
+
+
+def test_model_is_cached_under_models_keyed_by_training_hash():
+    fbi("这台车百公里油耗5.8升，很省油。")
+    assert (models_dir() / f"skills-fbi-{training_hash()}.pkl").exists()
+
+
+def test_broken_cue_file_names_file_and_field(tmp_path, monkeypatch):
+    from ssp_coach.paths import content_dir
+    shutil.copytree(content_dir(), tmp_path / "content")
+    path = tmp_path / "content" / "phrases" / "skills.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  benefit:\n", "  benefit_typo:\n", 1), encoding="utf-8")
+    monkeypatch.setenv("SSP_CONTENT_DIR", str(tmp_path / "content"))
+    load_skill_phrases.cache_clear()
+    try:
+        with pytest.raises(ContentError, match=r"skills\.yml.*benefit"):
+            load_skill_phrases()
+        path.write_text("fbi:\n  feature: ['(unclosed']\n", encoding="utf-8")
+        with pytest.raises(ContentError, match=r"skills\.yml"):
+            load_skill_phrases()
+    finally:
+        monkeypatch.undo()
+        load_skill_phrases.cache_clear()
+
+
+def test_fast_scoring_matches_the_sklearn_sparse_path():
+    import pickle
+
+    import numpy as np
+
+    from ssp_coach.scoring.skill_fbi_model import load_fbi_model
+    from ssp_coach.text import normalise
+    model = load_fbi_model()
+    texts = [normalise(t) for t in ("這款車百公里油耗5.2升，開一年能省不少錢。", "想象一下周末带全家去露营。", "好的")]
+    sparse_path = np.asarray(model._matrix(texts) @ model.weights) + model.bias
+    assert np.allclose(model.scores(texts), sparse_path)
+    assert np.allclose(pickle.loads(pickle.dumps(model)).scores(texts), sparse_path)
