@@ -213,3 +213,14 @@ class ActionRestart(Action):
         if trainee:
             events.append(SlotSet("trainee", trainee))
         return events
+
+
+class ActionDefaultFallback(Action):
+    """Overrides Rasa's core fallback (e.g. an empty message has no intent): the customer or the
+    coach still answers, in character, instead of silence."""
+
+    def name(self) -> str:
+        return "action_default_fallback"
+
+    def run(self, dispatcher, tracker, domain):
+        return ActionCustomerTurn().run(dispatcher, tracker, domain)

@@ -30,6 +30,7 @@ from ssp_coach.text import normalise
 ORIGINAL_TEXT = "ssp_original_text"  # message key (not an output property)
 INDEX_MAP = "ssp_index_map"  # new index -> original index, with len(original) appended
 _SPACE = re.compile(r"\s+")
+EMPTY_PLACEHOLDER = "。"  # what an empty or all-blank message is classified as (it falls back)
 
 
 def rewrite(text: Text) -> Tuple[Text, List[int]]:
@@ -96,9 +97,11 @@ class TraditionalToSimplified(_Stateless):
 
     def process_one(self, message: Message, training: bool) -> None:
         text: Optional[Text] = message.get(TEXT)
-        if not text:
+        if text is None:
             return
         new_text, index = rewrite(text)
+        if not new_text and not training:  # LogisticRegressionClassifier fails on zero tokens
+            new_text, index = EMPTY_PLACEHOLDER, [0, len(text)]
         if new_text == text:
             return
         message.set(TEXT, new_text)

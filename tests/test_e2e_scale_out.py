@@ -20,7 +20,10 @@ def replicas(tmp_path_factory):
         pytest.fail("PostgreSQL and Redis must run on 127.0.0.1 for the scale-out test")
     db = f"ssp_coach_test_{uuid.uuid4().hex[:8]}"
     servers = ServerStack(tmp_path_factory.mktemp("scale"), endpoints="endpoints.scale.yml",
-                          extra_env={"SSP_PG_DB": db, "SSP_PG_USER": "postgres", "SSP_PG_PASSWORD": ""})
+                          extra_env={"SSP_PG_HOST": "127.0.0.1", "SSP_PG_PORT": "5432", "SSP_PG_DB": db, "SSP_PG_LOGIN_DB": "postgres",
+                                     "SSP_PG_USER": "postgres", "SSP_PG_PASSWORD": "",
+                                     "SSP_REDIS_HOST": "127.0.0.1", "SSP_REDIS_PORT": "6379",
+                                     "SSP_REDIS_DB": "0"})
     try:
         servers.start_actions()
         first = servers.start_rasa()

@@ -67,6 +67,14 @@ def test_process_training_data_moves_annotations_and_normalises_literal_values()
     assert mode["value"] == "exam"  # a synonym value is kept
 
 
+def test_a_blank_message_gets_a_placeholder_token_and_then_its_text_back():
+    message = Message(data={TEXT: "  "})
+    [message] = _component(TraditionalToSimplified).process([message])
+    assert message.get(TEXT) == "。"  # classifiers need at least one token
+    [message] = _component(RestoreOriginalText).process([message])
+    assert message.get(TEXT) == "  "
+
+
 def test_simplified_text_passes_through_unchanged():
     message = Message(data={TEXT: "您好，欢迎光临"})
     [message] = _component(TraditionalToSimplified).process([message])
@@ -305,3 +313,9 @@ def test_payload_bypasses_the_classifier(parse):
         "scenario": "negotiation",
         "mode": "practice",
     }
+
+
+def test_blank_message_falls_back_instead_of_failing(parse):
+    result = parse("   ")
+    assert result["intent"]["name"] == "nlu_fallback"
+    assert result["text"] == ""  # Rasa strips the message; our restore gives that text back

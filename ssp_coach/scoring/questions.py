@@ -23,10 +23,9 @@ def detect_question(a: Analysis) -> SkillResult:
     data["kind"] = "open" if open_ and not closed else "closed"
     evidence.append(a.evidence("question", data["kind"], s, e))
 
-    # Probes and TMD may sit anywhere in a question sentence or in the lead-in just before it.
-    scope_start = a.sentences[0][0] if a.sentences else 0
+    # A probe may sit in the lead-in before the question ("我记得您提过……，对吧？"); TMD only inside questions.
     for probe in PROBES:
-        m = first_match(cues["probes"][probe], a.text, scope_start, e)
+        m = first_match(cues["probes"][probe], a.text, 0, e)
         if m:
             data["probe"] = probe
             evidence.append(a.evidence("probe", probe, m.start(), m.end()))
