@@ -5,9 +5,6 @@ files, the phrase lists and this module's feature version, so editing the corpus
 Prediction is a single sparse product, well under a millisecond per reply.
 """
 import hashlib
-import os
-import pickle
-import tempfile
 from functools import lru_cache
 from typing import Dict, List
 
@@ -16,7 +13,8 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from ..paths import content_dir, models_dir
+from ..model_cache import cached_model
+from ..paths import content_dir
 from .analysis import Analysis, analyse
 from .corpus import corpus_files, load_corpus
 from .patterns import find_parts, rule_features
@@ -96,23 +94,4 @@ def training_hash() -> str:
 
 @lru_cache(maxsize=1)
 def load_classifier() -> PatternClassifier:
-    path = models_dir() / f"patterns-{training_hash()}.pkl"
-    if path.exists():
-        try:
-            with path.open("rb") as f:
-                return pickle.load(f)
-        except Exception:  # a corrupt or incompatible cache is simply rebuilt
-            pass
-    clf = train()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(clf, f)
-        os.replace(tmp, path)  # atomic: concurrent processes never read a half-written file
-        for old in path.parent.glob("patterns-*.pkl"):
-            if old != path:
-                old.unlink(missing_ok=True)  # models of an older corpus
-    except OSError:
-        pass  # read-only models dir: keep the in-memory model
-    return clf
+    return cached_model("patterns", training_hash(), train)

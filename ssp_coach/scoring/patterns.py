@@ -115,11 +115,23 @@ def _agree(a: Analysis, p, echoes: List[Span]) -> RuleResult:
     return r
 
 
+_PRODUCT_SUBJECT = re.compile(r"^\s*(我们|咱们|本店|这款|这台|这辆|这部|这个车|这车|车子|它|配置|外观|内饰|发动机|空间|油耗|价格)")
+
+
+def _praises_the_product(a: Analysis, phrase: Span) -> bool:
+    """The praise phrase sits in a clause about the car or the dealership, with nobody addressed."""
+    clause = next((c for c in _clauses(a) if c[0] <= phrase[0] < c[1]), None)
+    if clause is None:
+        return False
+    text = a.text[clause[0]:clause[1]]
+    return bool(_PRODUCT_SUBJECT.match(text)) and not re.search(r"[您你]", text)
+
+
 def _praise(a: Analysis, p, echoes: List[Span]) -> RuleResult:
     r = RuleResult("praise")
     phrase = _not_negated(p.parts["praise_phrase"], a)
     # Praise is about the customer: 这车真漂亮 admires the car, not the person in front of us.
-    if phrase and ("您" in a.text or "你" in a.text or echoes):
+    if phrase and ("您" in a.text or "你" in a.text or echoes) and not _praises_the_product(a, phrase):
         r.parts["praise_phrase"] = phrase
         others = [c for c in _clauses(a) if not (c[0] <= phrase[0] < c[1]) and len(_CJK.findall(a.text[c[0]:c[1]])) >= 5]
         same = next((c for c in _clauses(a) if c[0] <= phrase[0] < c[1]), None)
@@ -176,9 +188,10 @@ def _narrate(a: Analysis, p) -> RuleResult:
     # Narration is told, not asked: markers inside an open question (……比，哪里……？) do not count.
     open_questions = [q for q in _questions(a) if _OPEN_WORDS.search(a.text, *q)]
     for form in ("metaphor", "authority", "case", "comparison"):
-        # 比较 ("rather") is not a comparison with something else.
+        # 比较 ("rather") and 性价比/对比 as nouns are not a comparison with something else.
         hit = next(((m.start(), m.end()) for m in p.extra[form].finditer(a.text)
                     if a.text[m.start():m.start() + 2] != "比较"
+                    and a.text[max(0, m.start() - 2):m.start() + 1] != "性价比"
                     and not any(q[0] <= m.start() < q[1] for q in open_questions)), None)
         if hit:
             r.detail = form

@@ -5,9 +5,6 @@ hash of those items, the cue file and FEATURE_VERSION, so editing the corpus ret
 """
 import hashlib
 import re
-import os
-import pickle
-import tempfile
 from collections import Counter
 from functools import lru_cache
 from typing import Dict, List, Sequence
@@ -17,7 +14,8 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from ..paths import content_dir, models_dir
+from ..model_cache import cached_model
+from ..paths import content_dir
 from ..text import normalise
 from .corpus import load_corpus
 from .skill_phrases import FBI_PARTS, FILE as PHRASES_FILE, all_matches, load_skill_phrases
@@ -136,26 +134,7 @@ def training_hash() -> str:
 
 @lru_cache(maxsize=1)
 def load_fbi_model() -> FbiModel:
-    path = models_dir() / f"skills-fbi-{training_hash()}.pkl"
-    if path.exists():
-        try:
-            with path.open("rb") as f:
-                return pickle.load(f)
-        except Exception:  # a corrupt or incompatible cache is simply rebuilt
-            pass
-    model = train()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(model, f)
-        os.replace(tmp, path)  # atomic: concurrent processes never read a half-written file
-        for old in path.parent.glob("skills-fbi-*.pkl"):
-            if old != path:
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass  # read-only models dir: keep the in-memory model
-    return model
+    return cached_model("skills-fbi", training_hash(), train)
 
 
 def clause_scores(texts: Sequence[str]) -> List[Dict[str, float]]:
