@@ -160,7 +160,7 @@ class ActionCustomerTurn(Action):
             return []
         state = SessionState.from_slots(tracker.current_slot_values())
         text = latest_text(tracker)
-        assessment = score_reply(text, context=last_customer_line(tracker), stage=state.stage,
+        assessment = score_reply(text, context=last_customer_line(tracker), stage=engine.scoring_stage(state),
                                  customer_type=state.customer_type)
         result = engine.take_turn(state, text, latest_intent(tracker), assessment)
         events = [SlotSet("last_assessment", assessment)]

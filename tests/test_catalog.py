@@ -121,3 +121,15 @@ def test_duplicate_persona_id_is_reported(content_copy):
     _edit(content_copy, "personas.yml", lambda d: d["personas"].append(dict(d["personas"][0])))
     with pytest.raises(ContentError, match="duplicate id 'zhao_engineer'"):
         build_catalog(content_copy)
+
+
+def test_each_stage_is_scored_against_its_ssp_process():
+    from ssp_coach.roleplay.catalog import load_catalog
+    from ssp_coach.roleplay.engine import scoring_stage
+    from ssp_coach.roleplay.session import SessionState
+
+    scenarios = load_catalog().scenarios
+    assert scenarios["full_visit"].process_of("close") == "closing"
+    assert scenarios["full_visit"].process_of("test_drive") == "test_drive"
+    assert scenarios["reception"].process_of("greeting") == "reception"
+    assert scoring_stage(SessionState(scenario="full_visit", stage="negotiation")) == "negotiation"

@@ -64,6 +64,7 @@ class Stage:
     exit_facts: int
     example: str
     raise_objection: bool = False
+    process: Optional[str] = None  # the SSP process this stage practises, when it differs from the scenario
 
 
 @dataclass
@@ -82,6 +83,10 @@ class Scenario:
 
     def stage(self, stage_id: Optional[str]) -> Stage:
         return next((s for s in self.stages if s.id == stage_id), self.stages[0])
+
+    def process_of(self, stage_id: Optional[str]) -> str:
+        """The SSP process (the scorer's `stage`) being practised at this stage."""
+        return self.stage(stage_id).process or self.id
 
     def stage_index(self, stage_id: Optional[str]) -> int:
         return next((i for i, s in enumerate(self.stages) if s.id == stage_id), 0)
@@ -260,7 +265,8 @@ def _load_scenarios(base: Optional[Path], objections, topics) -> Dict[str, Scena
             _unique(st.get("id"), {s.id for s in stages}, sw)
             stages.append(Stage(require(st, "id", str, sw), require(st, "title", str, sw), require(st, "goal", str, sw),
                                 _str_list(st, "steps", sw), signals, int(exit_.get("facts") or 0),
-                                require(st, "example", str, sw), bool(st.get("raise_objection", False))))
+                                require(st, "example", str, sw), bool(st.get("raise_objection", False)),
+                                st.get("process")))
         scenario_objections = _str_list(raw, "objections", w)
         for oid in scenario_objections:
             require_choice(oid, objections, f"{w}.objections")
@@ -272,6 +278,10 @@ def _load_scenarios(base: Optional[Path], objections, topics) -> Dict[str, Scena
                                   _str_list(raw, "practise", w), facts, scenario_objections,
                                   int(raw.get("objection_count") or 0), bool(raw.get("ends_in_deal", False)),
                                   _per_type(require(raw, "opening", dict, w), f"{w}.opening", str), stages, ignore)
+    for sid, scenario in scenarios.items():
+        for st in scenario.stages:
+            if st.process is not None:
+                require_choice(st.process, [k for k in scenarios if k != sid], f"scenarios.yml {sid}.{st.id}.process")
     return scenarios
 
 

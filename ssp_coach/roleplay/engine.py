@@ -416,6 +416,11 @@ def _variables(catalog: Catalog, persona: Persona) -> Dict[str, Any]:
 
 # ---------------------------------------------------------------- hint and finish
 
+def scoring_stage(state: SessionState) -> str:
+    """The SSP process the trainee is practising right now (what the scorer calls `stage`)."""
+    return load_catalog().scenarios[state.scenario].process_of(state.stage)
+
+
 def hint(state: SessionState) -> str:
     catalog = load_catalog()
     if state.scenario not in catalog.scenarios or state.persona_id not in catalog.personas:
