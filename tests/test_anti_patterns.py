@@ -16,6 +16,7 @@ def anti(reply, context="", customer_type="social", stage="presentation"):
     ("那个牌子的车就是垃圾，开两年就散架。", "我也在看别的牌子。", "social", "belittle_competitor"),
     ("今天不定明天就没了，您自己看着办。", "我再考虑一下。", "social", "pressure"),
     ("你到底买不买？", "我再想想。", "dominant", "pressure"),
+    ("您今天就定了吧，这个价格明天就没有了。", "我再看看。", "dominant", "pressure"),
     ("随便。", "还有别的颜色吗？", "social", "dismissive"),
     ("嗯。", "我想了解一下售后。", "social", "dismissive"),
     ("没关系啊，反正您也不挑。", "我不太懂车。", "social", "dismissive"),
