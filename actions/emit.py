@@ -3,7 +3,7 @@ from typing import Any, Dict, Iterable, List
 
 from rasa_sdk.events import SlotSet
 
-from .tracker_view import COACH_MARK
+from ssp_coach.transcript import COACH_MARK
 
 
 def coach(dispatcher, text: str, **extra: Any) -> None:

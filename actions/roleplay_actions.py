@@ -105,7 +105,11 @@ class ActionChoose(Action):
 
     def run(self, dispatcher, tracker, domain):
         if tracker.get_slot("phase") == "roleplay":
-            # A menu-like sentence during the role-play is still the consultant speaking.
+            if latest_text(tracker).startswith("/"):
+                # an old menu button clicked mid role-play: not something the consultant said
+                emit.coach(dispatcher, BUSY)
+                return []
+            # A menu-like sentence typed during the role-play is still the consultant speaking.
             return ActionCustomerTurn().run(dispatcher, tracker, domain)
         choices = _menu_choices(tracker)
         answer = coach_menu.read_answer(latest_text(tracker), latest_entities(tracker),

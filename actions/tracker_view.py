@@ -1,7 +1,6 @@
 """Read-only views of a rasa-sdk tracker's event list, as plain values for the domain package."""
 from typing import Any, Dict, List, Optional
 
-COACH_MARK = "【教练】"
 
 
 def latest_text(tracker) -> str:
@@ -20,19 +19,22 @@ def trainee_identity(tracker) -> Optional[str]:
     """Who is practising: from the /start payload, the channel metadata, or what we already know."""
     entities = latest_entities(tracker)
     metadata = tracker.latest_message.get("metadata") or {}
-    for value in (entities.get("trainee"), metadata.get("trainee"), tracker.get_slot("trainee")):
+    # The channel's metadata (the web app's signed session) wins over anything typed into a payload.
+    for value in (metadata.get("trainee"), entities.get("trainee"), tracker.get_slot("trainee")):
         if isinstance(value, str) and value.strip():
             return value.strip()[:64]
     return None
 
 
 def _current_roleplay_events(tracker) -> List[Dict[str, Any]]:
-    """Events since the latest role-play started (the SlotSet of roleplay_id)."""
+    """Events of the latest role-play: from just after the message that started it (Rasa stores the
+    starting action's briefing and opening line before the roleplay_id SlotSet it returns)."""
     events = tracker.events
     for i in range(len(events) - 1, -1, -1):
         e = events[i]
         if e.get("event") == "slot" and e.get("name") == "roleplay_id" and e.get("value"):
-            return events[i:]
+            start = next((j + 1 for j in range(i - 1, -1, -1) if events[j].get("event") == "user"), 0)
+            return events[start:]
     return []
 
 

@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
-hash=$(cat config.yml domain/*.yml data/*.yml nlu_components/*.py | sha256sum | cut -c1-16)
+# nlu_components call ssp_coach/text.py (script normalisation), so it is part of the model's inputs too.
+hash=$(cat config.yml domain/*.yml data/*.yml nlu_components/*.py ssp_coach/text.py | sha256sum | cut -c1-16)
 model="$SSP_MODELS_DIR/ssp-coach-$hash.tar.gz"
 if [ ! -f "$model" ]; then
   echo "==> training the Rasa model (data or config changed)" >&2
@@ -17,5 +18,6 @@ if [ ! -f "$model" ]; then
     exit 1
   fi
   echo "==> rasa train took $(( $(date +%s) - start )) s" >&2
+  find "$SSP_MODELS_DIR" -maxdepth 1 -name 'ssp-coach-*.tar.gz' ! -name "ssp-coach-$hash.tar.gz" -delete
 fi
 echo "$model"

@@ -147,3 +147,38 @@ def test_restart_clears_the_roleplay_but_keeps_the_trainee():
     assert events[0]["event"] == "restart"
     assert slot_values(events) == {"phase": "setup", "trainee": "张三"}
     assert messages[0]["buttons"]
+
+
+def _tracker(conv, metadata=None, entities=None):
+    latest = {"text": "x", "intent": {"name": "greet"}, "metadata": metadata or {},
+              "entities": [{"entity": k, "value": v} for k, v in (entities or {}).items()]}
+    return Tracker.from_dict({"sender_id": "t", "slots": dict(conv.slots), "latest_message": latest,
+                              "events": list(conv.events), "paused": False, "followup_action": None,
+                              "active_loop": {}, "latest_action_name": "action_listen"})
+
+
+def test_first_reply_is_scored_against_the_customers_opening_line():
+    from actions.tracker_view import last_customer_line
+
+    conv = Conversation()
+    messages, _ = start(conv)
+    opening = [m["text"] for m in messages if m["role"] == "customer"][-1]
+    # Rasa stores the opening messages before the roleplay_id SlotSet; they still belong to this role-play
+    assert last_customer_line(_tracker(conv)) == opening
+
+
+def test_channel_identity_wins_over_a_typed_payload():
+    from actions.tracker_view import trainee_identity
+
+    conv = Conversation({"trainee": "王五"})
+    tracker = _tracker(conv, metadata={"trainee": "李四"}, entities={"trainee": "冒名者"})
+    assert trainee_identity(tracker) == "李四"
+    assert trainee_identity(_tracker(conv, entities={"trainee": "赵六"})) == "赵六"
+
+
+def test_an_old_menu_button_during_a_roleplay_is_not_scored():
+    conv = Conversation()
+    start(conv)
+    messages, events = conv.run(ActionChoose(), '/choose{"mode":"exam"}', "choose", {"mode": "exam"})
+    assert events == [] and messages[0]["text"].startswith(COACH)
+    assert conv.slots["mode"] == "practice" and conv.slots["turns"] == 0

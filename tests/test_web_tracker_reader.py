@@ -34,11 +34,12 @@ def roleplay_events(trainee: str, roleplay_id: str, reply: str = REPLY, overall:
         BotUttered("【教练】欢迎。请选择客户类型：", data={"buttons": menu}, metadata={"role": "coach"}, timestamp=t + 1),
         SlotSet("trainee", trainee, timestamp=t + 1),
         UserUttered('/choose{"customer_type":"social"}', intent={"name": "choose"}, timestamp=t + 2),
+        # Rasa stores an action's messages before the events it returns (as the real actions do)
+        BotUttered("你好，我想看看车。", metadata={"role": "customer"}, timestamp=t + 3),
         SlotSet("roleplay_id", roleplay_id, timestamp=t + 3),
         SlotSet("customer_type", customer_type, timestamp=t + 3), SlotSet("scenario", scenario, timestamp=t + 3),
         SlotSet("mode", "practice", timestamp=t + 3), SlotSet("persona_id", "wang", timestamp=t + 3),
         SlotSet("trust", 40.0, timestamp=t + 3), SlotSet("summary", None, timestamp=t + 3),
-        BotUttered("你好，我想看看车。", metadata={"role": "customer"}, timestamp=t + 4),
         UserUttered(reply, intent={"name": "consultant_reply"}, timestamp=t + 5,
                     metadata={"trainee": trainee}),
         SlotSet("last_assessment", _assessment(66), timestamp=t + 6), SlotSet("trust", 55.0, timestamp=t + 6),

@@ -11,9 +11,9 @@ from typing import Any, Dict, Iterable, List, Optional
 
 import sqlalchemy as sa
 
-COACH_MARK = "【教练】"
-SCORECARD_MARK = COACH_MARK + "成绩单"
-PATTERNS = ("agree", "praise", "guide", "narrate", "rhetorical", "commit")
+from ssp_coach.scoring.phrases import PATTERN_CODES as PATTERNS
+from ssp_coach.transcript import COACH_MARK, SCORECARD_MARK
+
 # Slots copied onto the role-play whenever they change while it runs.
 ROLEPLAY_SLOTS = ("trainee", "customer_type", "scenario", "mode", "persona_id", "outcome", "p_level", "summary")
 LIST_SLOTS = ROLEPLAY_SLOTS + ("roleplay_id", "trust", "last_assessment")
@@ -130,6 +130,9 @@ class _Splitter:
         self.slots: Dict[str, Any] = {}
         self.current: Optional[RolePlay] = None
         self.done: List[RolePlay] = []
+        # Bot lines since the last user message: Rasa stores an action's messages before the events it
+        # returns, so a role-play's briefing and opening line come just before its roleplay_id.
+        self.since_user: List[Line] = []
 
     def feed(self, event_id: int, type_name: str, timestamp: Optional[float], data: Dict[str, Any]) -> None:
         ts = float(timestamp or data.get("timestamp") or 0)
@@ -141,18 +144,27 @@ class _Splitter:
             self.slots = {}
         elif type_name == "slot":
             self._slot(str(data.get("name")), data.get("value"), ts)
-        elif rp is not None and self.with_lines and type_name == "user":
-            intent = ((data.get("parse_data") or {}).get("intent") or {}).get("name")
-            rp.lines.append(Line(event_id, ts, "trainee", str(data.get("text") or ""), intent=intent))
-        elif rp is not None and self.with_lines and type_name == "bot":
-            self._bot(rp, event_id, ts, data)
+        elif type_name == "user":
+            self.since_user = []
+            if rp is not None and self.with_lines:
+                intent = ((data.get("parse_data") or {}).get("intent") or {}).get("name")
+                rp.lines.append(Line(event_id, ts, "trainee", str(data.get("text") or ""), intent=intent))
+        elif self.with_lines and type_name == "bot":
+            line = self._bot(event_id, ts, data)
+            self.since_user.append(line)
+            if rp is not None:
+                rp.lines.append(line)
 
     def _slot(self, name: str, value: Any, ts: float) -> None:
         if name == "roleplay_id":
             if value:
+                opening = self.since_user
+                if self.current is not None:
+                    self.current.lines = [x for x in self.current.lines if all(x is not o for o in opening)]
                 self._close()
                 self.current = RolePlay(str(value), self.conversation_id, ts, ts,
                                         slots={k: self.slots.get(k) for k in ROLEPLAY_SLOTS})
+                self.current.lines.extend(opening)
             return
         self.slots[name] = value
         rp = self.current
@@ -182,13 +194,13 @@ class _Splitter:
                 last.assessment = value
                 last.trust_after = rp.trust[-1] if rp.trust else None
 
-    def _bot(self, rp: RolePlay, event_id: int, ts: float, data: Dict[str, Any]) -> None:
+    def _bot(self, event_id: int, ts: float, data: Dict[str, Any]) -> Line:
         text = str(data.get("text") or "")
         extra = data.get("data") if isinstance(data.get("data"), dict) else {}
         role = _bot_role(text, data.get("metadata") or {})
         shown = text[len(COACH_MARK):] if text.startswith(COACH_MARK) else text
         image = extra.get("image") if isinstance(extra.get("image"), str) else None
-        rp.lines.append(Line(event_id, ts, role, shown, image=image))
+        return Line(event_id, ts, role, shown, image=image)
 
     def _last_trainee_line(self) -> Optional[Line]:
         if self.current is None:

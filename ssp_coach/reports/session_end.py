@@ -1,10 +1,9 @@
 """Completing a role-play: the summary gets its scorecard, chat text and radar chart."""
 from typing import Any, Dict, List, Tuple
 
+from ..scoring.phrases import PATTERN_CODES as PATTERNS
 from .radar import radar_data_uri, radar_svg
 from .scorecard import build, render_text
-
-PATTERNS = ("agree", "praise", "guide", "narrate", "rhetorical", "commit")
 
 
 def complete_summary(summary: Dict[str, Any], turns: List[Dict[str, Any]], scenario: str,

@@ -282,6 +282,8 @@ def _load_scenarios(base: Optional[Path], objections, topics) -> Dict[str, Scena
         for st in scenario.stages:
             if st.process is not None:
                 require_choice(st.process, [k for k in scenarios if k != sid], f"scenarios.yml {sid}.{st.id}.process")
+            if st.raise_objection and not scenario.objections:
+                raise ContentError(f"scenarios.yml {sid}.{st.id}: raise_objection needs the scenario to list objections")
     return scenarios
 
 

@@ -263,8 +263,6 @@ class _Turn:
                 self.held_back.append(topic)
             elif topic == "feelings" and self.state.trust < self.dyn["thresholds"]["emotional_reveal"]:
                 self.say("utter_customer_guarded")
-            elif topic == "referral" and self.state.trust < self.dyn["thresholds"]["emotional_reveal"]:
-                self.say("utter_customer_referral_later")
             else:
                 self.line(fact.answer)
                 self.state.facts_revealed.append(topic)
@@ -418,7 +416,8 @@ def _variables(catalog: Catalog, persona: Persona) -> Dict[str, Any]:
 
 def scoring_stage(state: SessionState) -> str:
     """The SSP process the trainee is practising right now (what the scorer calls `stage`)."""
-    return load_catalog().scenarios[state.scenario].process_of(state.stage)
+    scenario = load_catalog().scenarios.get(state.scenario or "")
+    return scenario.process_of(state.stage) if scenario else (state.scenario or "")
 
 
 def hint(state: SessionState) -> str:
