@@ -11,7 +11,8 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-WARNING = re.compile(r"(?:UserWarning|FutureWarning): (.+)")
+# Python warnings ("…UserWarning: text") and logged ones ("… WARNING  rasa.validator  - text").
+WARNING = re.compile(r"(?:(?:User|Future|Deprecation)Warning: (.+))|(?:\sWARNING\s+\S+\s+-\s+(.+))")
 
 
 def main() -> int:
@@ -19,7 +20,7 @@ def main() -> int:
     run = subprocess.run([str(Path(sys.executable).parent / "rasa"), "data", "validate", "--domain", "domain",
                           "--data", "data", "--config", "config.yml"], cwd=ROOT, capture_output=True, text=True)
     output = run.stdout + run.stderr
-    warnings = sorted({m.group(1).strip() for m in WARNING.finditer(output)})
+    warnings = sorted({(m.group(1) or m.group(2)).strip() for m in WARNING.finditer(output)})
     unexplained = []
     for warning in warnings:
         reason = next((e["why"] for e in explained if re.search(e["pattern"], warning)), None)
