@@ -35,6 +35,14 @@ BUSY = "当前练习还在进行中。输入 /end 结束并查看成绩单，或
 NOT_STARTED = "练习还没开始。输入 /start 打开菜单，选好客户类型、场景和模式后再开始对话。"
 
 
+START_BUTTON = [{"title": "开始练习", "payload": "/start"}]
+
+
+def _reopen_menu() -> List[Any]:
+    """Back to the set-up phase with no choices made."""
+    return [SlotSet("phase", "setup")] + [SlotSet(q, None) for q in coach_menu.QUESTIONS]
+
+
 def _menu_choices(tracker: Tracker) -> Dict[str, Optional[str]]:
     return {q: tracker.get_slot(q) for q in coach_menu.QUESTIONS}
 
@@ -60,15 +68,14 @@ def _begin(dispatcher, tracker: Tracker, customer_type: str, scenario: str, mode
     except ValueError as error:
         emit.coach(dispatcher, str(error))
         _ask(dispatcher, "customer_type")
-        return [SlotSet("phase", "setup"), SlotSet("customer_type", None), SlotSet("scenario", None),
-                SlotSet("mode", None)]
+        return _reopen_menu()
     emit.messages(dispatcher, result.messages)
     # Every slot is set at the start so nothing of an earlier role-play leaks into this one.
     slots = dict(result.state.to_slots(), last_assessment=None, summary=None)
     return [SlotSet(k, v) for k, v in slots.items()]
 
 
-def _close(dispatcher, tracker: Tracker, result, turns: List[Dict[str, Any]]) -> List[Any]:
+def _close(dispatcher, result, turns: List[Dict[str, Any]]) -> List[Any]:
     """Final messages, the scorecard with its radar chart, and the stored summary."""
     state = result.state
     summary, card_text, radar = complete_summary(result.summary or {}, turns, state.scenario,
@@ -90,8 +97,7 @@ class ActionStart(Action):
         if _answers_open_menu(tracker):
             # e.g. "练习" typed while the mode question is open: an answer, not a fresh start
             return ActionChoose().run(dispatcher, tracker, domain)
-        events = [SlotSet("phase", "setup"), SlotSet("customer_type", None), SlotSet("scenario", None),
-                  SlotSet("mode", None)]
+        events = _reopen_menu()
         trainee = trainee_identity(tracker)
         if trainee:
             events.append(SlotSet("trainee", trainee))
@@ -160,7 +166,7 @@ class ActionCustomerTurn(Action):
             pending = coach_menu.next_question(_menu_choices(tracker))
             if phase == "setup" and coach_menu.read_answer(latest_text(tracker), {}, pending):
                 return ActionChoose().run(dispatcher, tracker, domain)
-            emit.coach(dispatcher, NOT_STARTED, buttons=[{"title": "开始练习", "payload": "/start"}])
+            emit.coach(dispatcher, NOT_STARTED, buttons=START_BUTTON)
             return []
         state = SessionState.from_slots(tracker.current_slot_values())
         text = latest_text(tracker)
@@ -172,7 +178,7 @@ class ActionCustomerTurn(Action):
         if result.ended:
             turns = roleplay_turns(tracker) + [{"text": text, "intent": latest_intent(tracker),
                                                 "assessment": assessment}]
-            return events + _close(dispatcher, tracker, result, turns)
+            return events + _close(dispatcher, result, turns)
         emit.messages(dispatcher, result.messages)
         return events
 
@@ -183,7 +189,7 @@ class ActionHint(Action):
 
     def run(self, dispatcher, tracker, domain):
         if tracker.get_slot("phase") != "roleplay":
-            emit.coach(dispatcher, NOT_STARTED, buttons=[{"title": "开始练习", "payload": "/start"}])
+            emit.coach(dispatcher, NOT_STARTED, buttons=START_BUTTON)
             return []
         emit.coach(dispatcher, "提示：" + engine.hint(SessionState.from_slots(tracker.current_slot_values())))
         return []
@@ -195,13 +201,13 @@ class ActionEndSession(Action):
 
     def run(self, dispatcher, tracker, domain):
         if tracker.get_slot("phase") != "roleplay":
-            emit.coach(dispatcher, "当前没有进行中的练习。", buttons=[{"title": "开始练习", "payload": "/start"}])
+            emit.coach(dispatcher, "当前没有进行中的练习。", buttons=START_BUTTON)
             return []
         state = SessionState.from_slots(tracker.current_slot_values())
         turns = roleplay_turns(tracker)
         result = engine.finish(state, [t["assessment"] for t in turns], "ended")
         events = emit.slot_events(state.to_slots(), result.state.to_slots())
-        return events + _close(dispatcher, tracker, result, turns)
+        return events + _close(dispatcher, result, turns)
 
 
 class ActionRestart(Action):

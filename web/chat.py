@@ -37,10 +37,8 @@ async def identify(request):
     who = str((request.json or {}).get("trainee") or "").strip()
     if not IDENTITY_RE.match(who):
         return _json({"error": "请输入姓名或工号（最多 40 个字，不含特殊符号）。"}, 400)
-    session.update(who=who, conv=auth.new_conversation_id())
-    resp = _json({"trainee": who, "start": "/start" + json.dumps({"trainee": who}, ensure_ascii=False)})
-    auth.save_trainee_session(request, resp, session)
-    return resp
+    session.update(who=who)
+    return _fresh_conversation(request, session)
 
 
 @bp.post("/api/new")
@@ -51,6 +49,11 @@ async def new_conversation(request):
         return failed
     if not session.get("who"):
         return _json({"error": "请先输入姓名或工号。"}, 401)
+    return _fresh_conversation(request, session)
+
+
+def _fresh_conversation(request, session: dict):
+    """A new conversation id for this trainee, and the /start message that opens the coach menu."""
     session["conv"] = auth.new_conversation_id()
     resp = _json({"trainee": session["who"],
                   "start": "/start" + json.dumps({"trainee": session["who"]}, ensure_ascii=False)})
