@@ -11,12 +11,12 @@ from typing import Dict, List
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
 from ..model_cache import cached_model
 from ..paths import content_dir
 from .analysis import Analysis, analyse
 from .corpus import corpus_files, load_corpus
+from .linear import fit_per_label
 from .patterns import find_parts, rule_features
 from .phrases import FILE as PHRASES_FILE, PATTERN_CODES
 
@@ -68,19 +68,15 @@ def train(c: float = 10.0) -> PatternClassifier:
     rule_names = sorted(feats[0])
     clf = PatternClassifier(vec, rule_names, np.zeros(0), np.zeros(0))
     x = clf._matrix([a.text for a in analyses], feats)
-    weights, bias = [], []
     n_text = len(vec.vocabulary_)
-    for code in PATTERN_CODES:
-        y = np.array([code in it.labels for it in items], dtype=int)
+
+    def problem(code: str):
         # Each pattern sees only its own rule features (plus the shared ones): otherwise it learns corpus
         # accidents such as "a narration is present, so this is not agreement".
         keep = np.array([1.0] * n_text + [float(_relevant(name, code)) for name in rule_names])
-        model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000, solver="liblinear")
-        model.fit(x @ sparse.diags(keep), y)
-        weights.append(model.coef_.ravel())
-        bias.append(model.intercept_[0])
-    clf.weights = np.vstack(weights).T
-    clf.bias = np.array(bias)
+        return x @ sparse.diags(keep), np.array([code in it.labels for it in items], dtype=int)
+
+    clf.weights, clf.bias = fit_per_label((problem(code) for code in PATTERN_CODES), c)
     return clf
 
 

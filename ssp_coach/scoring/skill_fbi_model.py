@@ -12,11 +12,11 @@ from typing import Dict, List, Sequence
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
 from ..model_cache import cached_model
 from ..paths import content_dir
 from ..text import normalise
+from .linear import fit_per_label
 from .corpus import load_corpus
 from .skill_phrases import FBI_PARTS, FILE as PHRASES_FILE, all_matches, load_skill_phrases
 
@@ -112,15 +112,8 @@ def train(items=None, c: float = 4.0) -> FbiModel:
     vec.fit(texts)
     model = FbiModel(vec, np.zeros(0), np.zeros(0))
     x = model._matrix(texts)
-    weights, bias = [], []
-    for part in FBI_PARTS:
-        y = np.array([part in it.fbi for it in items], dtype=int)
-        lr = LogisticRegression(C=c, class_weight="balanced", max_iter=2000, solver="liblinear")
-        lr.fit(x, y)
-        weights.append(lr.coef_.ravel())
-        bias.append(lr.intercept_[0])
-    model.weights = np.vstack(weights).T
-    model.bias = np.array(bias)
+    model.weights, model.bias = fit_per_label(
+        ((x, np.array([part in it.fbi for it in items], dtype=int)) for part in FBI_PARTS), c)
     return model
 
 
