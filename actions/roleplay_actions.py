@@ -10,7 +10,6 @@ from ssp_coach.reports.session_end import complete_summary
 from ssp_coach.roleplay import engine
 from ssp_coach.roleplay.catalog import load_catalog
 from ssp_coach.roleplay.session import SessionState
-from ssp_coach.scoring import score_reply
 
 from . import emit
 from .tracker_view import (
@@ -25,7 +24,7 @@ from .tracker_view import (
 def _warm_up() -> None:
     """Load the spaCy pipeline, the trained scorer and the content once, before the first trainee."""
     load_catalog()
-    score_reply("您好，欢迎光临。", context="随便看看。")
+    engine.read_and_score(SessionState(phase="roleplay", customer_type="social"), "您好，欢迎光临。", "greet", "随便看看。")
 
 
 _warm_up()
@@ -170,9 +169,8 @@ class ActionCustomerTurn(Action):
             return []
         state = SessionState.from_slots(tracker.current_slot_values())
         text = latest_text(tracker)
-        assessment = score_reply(text, context=last_customer_line(tracker), stage=engine.scoring_stage(state),
-                                 customer_type=state.customer_type)
-        result = engine.take_turn(state, text, latest_intent(tracker), assessment)
+        result = engine.play(state, text, latest_intent(tracker), context=last_customer_line(tracker))
+        assessment = result.assessment
         events = [SlotSet("last_assessment", assessment)]
         events += emit.slot_events(state.to_slots(), result.state.to_slots())
         if result.ended:

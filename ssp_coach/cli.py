@@ -4,7 +4,7 @@ import json
 import sys
 from typing import Any, Dict, List, Optional
 
-from .scoring.corpus import CUSTOMER_TYPES, STAGES
+from .codes import CUSTOMER_TYPES, STAGES
 
 OPTIONAL_FIELDS = {"context": str, "stage": str, "customer_type": str}
 
@@ -88,13 +88,41 @@ def cmd_score(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
-    from .scoring.evaluate import evaluate_patterns, format_report, skills_report
+    """Cross-validation on the training side by default; a frozen set only when asked, never with errors."""
+    from .evaluate.patterns import errors, format_report, report
+    from .evaluate.skills import evaluate_skills
 
-    report = evaluate_patterns(args.split)
-    if args.json:
-        print(json.dumps({**report, "skills": skills_report(args.split)}, ensure_ascii=False, indent=1))
+    if args.frozen:
+        from .learn.corpus import load_frozen
+        from .scoring import score_reply
+
+        items = load_frozen(args.frozen)
+        results = [score_reply(it.reply, it.context, it.stage, it.customer_type) for it in items]
+        rep = report(items, results, f"frozen: {args.frozen}")
+        skills = evaluate_skills("test") if args.frozen == "test" else None
     else:
-        print(format_report(report, skills_report(args.split), show_errors=args.errors))
+        from .evaluate.cv import FOLDS, cross_validate
+
+        items, results = cross_validate()
+        rep = report(items, results, f"training side, grouped {FOLDS}-fold cross-validation")
+        skills = evaluate_skills("train")
+    if args.json:
+        print(json.dumps({**rep, "skills": skills}, ensure_ascii=False, indent=1))
+    else:
+        print(format_report(rep, skills))
+    if args.errors:
+        if args.frozen:
+            print("--errors is refused on a frozen set: its mistakes must not guide any change.")
+            return 2
+        for e in errors(items, results):
+            print(f"  {e['id']}: gold={e['gold']} predicted={e['predicted']} {e['reply'][:60]}")
+    return 0
+
+
+def cmd_agreement(args) -> int:
+    from .evaluate.agreement import agreement, format_agreement
+
+    print("\n".join(format_agreement(agreement())))
     return 0
 
 
@@ -118,12 +146,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--customer-type", dest="customer_type", choices=CUSTOMER_TYPES)
     p.set_defaults(func=cmd_score)
 
-    p = sub.add_parser("evaluate", help="precision/recall/F1 on the labelled corpus")
-    p.add_argument("--split", choices=("test", "train"), default="test")
-    p.add_argument("--errors", action="store_true", help="list the misclassified items")
+    p = sub.add_parser("evaluate", help="precision/recall/F1: cross-validation on the training side "
+                                         "(default) or a frozen test set")
+    p.add_argument("--frozen", choices=("test", "out_of_writer"),
+                   help="measure on a frozen set (report only: nothing may be tuned on it)")
+    p.add_argument("--errors", action="store_true", help="list the out-of-fold mistakes (training side only)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_evaluate)
 
+    p = sub.add_parser("agreement", help="Cohen's kappa of the two annotators of the writers' corpus")
+    p.set_defaults(func=cmd_agreement)
     p = sub.add_parser("bench", help="time per reply over the whole corpus")
     p.add_argument("--rounds", type=int, default=1)
     p.set_defaults(func=cmd_bench)

@@ -11,7 +11,7 @@ from typing import Any, Dict, Iterable, List, Optional
 
 import sqlalchemy as sa
 
-from ssp_coach.scoring.phrases import PATTERN_CODES as PATTERNS
+from ssp_coach.codes import PATTERN_CODES as PATTERNS
 from ssp_coach.transcript import COACH_MARK, SCORECARD_MARK
 
 # Slots copied onto the role-play whenever they change while it runs.

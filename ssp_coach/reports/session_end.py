@@ -1,7 +1,7 @@
 """Completing a role-play: the summary gets its scorecard, chat text and radar chart."""
 from typing import Any, Dict, List, Tuple
 
-from ..scoring.phrases import PATTERN_CODES as PATTERNS
+from ..codes import PATTERN_CODES as PATTERNS
 from .radar import radar_data_uri, radar_svg
 from .scorecard import build, render_text
 

@@ -115,9 +115,6 @@ class Catalog:
     scenarios: Dict[str, Scenario]
     objections: Dict[str, Objection]
     topics: Dict[str, Topic]
-    open_markers: List[str]
-    closed_markers: List[str]
-    tmd_topics: Dict[str, str]
     prospect_levels: List[Dict[str, Any]]
     dynamics: Dict[str, Any]
 
@@ -153,7 +150,7 @@ def _str_list(mapping: Any, key: str, where: str) -> List[str]:
     return items
 
 
-def _load_topics(base: Optional[Path]) -> Tuple[Dict[str, Topic], List[str], List[str], Dict[str, str]]:
+def _load_topics(base: Optional[Path]) -> Dict[str, Topic]:
     where = "question_topics.yml"
     data = load_yaml(where, base)
     topics = {}
@@ -164,7 +161,7 @@ def _load_topics(base: Optional[Path]) -> Tuple[Dict[str, Topic], List[str], Lis
     tmd = require(data, "tmd", dict, where)
     for key in ("time", "money", "decision"):
         require_choice(require(tmd, key, str, f"{where}: tmd"), topics, f"{where}: tmd.{key}")
-    return topics, _str_list(data, "open_markers", where), _str_list(data, "closed_markers", where), tmd
+    return topics
 
 
 def _load_products(base: Optional[Path]) -> Dict[str, Product]:
@@ -304,12 +301,6 @@ def _load_dynamics(base: Optional[Path]) -> Dict[str, Any]:
         require(require(steps, step, dict, f"{where}: objection_steps"), "example", str,
                 f"{where}: objection_steps.{step}")
     require(data, "objection_resolve_steps", list, where)
-    markers = require(data, "objection_step_markers", dict, where)
-    for step in STEP_IDS:
-        _str_list(markers, step, f"{where}: objection_step_markers")
-    signals = require(data, "signals", dict, where)
-    for name in signals:
-        _str_list(signals, name, f"{where}: signals")
     require(data, "strike_anti_patterns", list, where)
     return data
 
@@ -327,7 +318,7 @@ def _load_levels(base: Optional[Path]) -> List[Dict[str, Any]]:
 
 def build_catalog(base: Optional[Path] = None) -> Catalog:
     """Load and validate every role-play content file under `base` (default: content/)."""
-    topics, open_markers, closed_markers, tmd = _load_topics(base)
+    topics = _load_topics(base)
     products = _load_products(base)
     objections = _load_objections(base)
     return Catalog(
@@ -336,9 +327,6 @@ def build_catalog(base: Optional[Path] = None) -> Catalog:
         scenarios=_load_scenarios(base, objections, topics),
         objections=objections,
         topics=topics,
-        open_markers=open_markers,
-        closed_markers=closed_markers,
-        tmd_topics=tmd,
         prospect_levels=_load_levels(base),
         dynamics=_load_dynamics(base),
     )

@@ -3,7 +3,7 @@ All Chinese, without the 【教练】 marker (the action layer adds it)."""
 from typing import Any, Dict, List, Optional
 
 from .catalog import CUSTOMER_TYPES, MODES, OUTCOMES, Catalog, Persona, Scenario
-from .reading import Reading
+from .turn_view import TurnView
 from .responses import fill
 from .session import SessionState
 
@@ -18,7 +18,7 @@ def briefing(scenario: Scenario, persona: Persona, customer_type: str, mode: str
             f"第一步：{first.title}——{first.goal}。{mode_note}输入 /hint 获取提示，/end 结束。")
 
 
-def turn_note(catalog: Catalog, state: SessionState, reading: Reading, assessment: Dict[str, Any],
+def turn_note(catalog: Catalog, state: SessionState, reading: TurnView, assessment: Dict[str, Any],
               variables: Dict[str, Any], revealed: List[str], held_back: List[str]) -> str:
     """One short note: what worked, what was missing, a better phrasing (the scorer's feedback first),
     preceded by what the question drew out of the customer."""

@@ -11,7 +11,9 @@ from typing import Any, Dict, List, Optional
 
 from . import coaching
 from .catalog import CUSTOMER_TYPES, MODES, OUTCOMES, Catalog, Persona, Scenario, load_catalog
-from .reading import Reading, read_reply
+from ..reading import TurnReading, read_turn
+from ..scoring import score_turn
+from .turn_view import TurnView
 from .responses import fill
 from .session import SessionState
 
@@ -19,7 +21,8 @@ from .session import SessionState
 PROBLEM_RESPONSES = {
     "pressure": "utter_customer_pressured", "contradict": "utter_customer_contradicted",
     "dismissive": "utter_customer_dismissed", "blame": "utter_customer_dismissed",
-    "belittle_competitor": "utter_customer_belittled_competitor", "noisy_engine": "utter_customer_noisy_engine",
+    "belittle_competitor": "utter_customer_belittled_competitor", "belittle_customer": "utter_customer_belittled",
+    "off_topic": "utter_customer_off_topic", "noisy_engine": "utter_customer_noisy_engine",
     "bare_price": "utter_customer_bare_price", "lecture": "utter_customer_lectured",
     "vague_claim": "utter_customer_vague_claim", "long_speech": "utter_customer_long_speech",
 }
@@ -44,6 +47,7 @@ class TurnResult:
     messages: List[Message]
     ended: bool = False
     summary: Optional[Dict[str, Any]] = None
+    assessment: Optional[Dict[str, Any]] = None
 
 
 # ---------------------------------------------------------------- start
@@ -90,7 +94,23 @@ def _seeded_id(rng: random.Random) -> str:
 
 # ---------------------------------------------------------------- one turn
 
-def take_turn(state: SessionState, text: str, intent: Optional[str], assessment: Dict[str, Any]) -> TurnResult:
+def read_and_score(state: SessionState, text: str, intent: Optional[str] = None,
+                   context: Optional[str] = None) -> "tuple[TurnReading, Dict[str, Any]]":
+    """The one reading of a trainee turn in this role-play, and the scorer's judgement of it."""
+    reading = read_turn(text, context, scoring_stage(state), state.customer_type, intent,
+                        objection_pending=bool(state.pending_objection) if state.phase == "roleplay" else None)
+    return reading, score_turn(reading)
+
+
+def play(state: SessionState, text: str, intent: Optional[str] = None, context: Optional[str] = None) -> "TurnResult":
+    """Read, score and answer one trainee turn; the assessment is in result.assessment."""
+    reading, assessment = read_and_score(state, text, intent, context)
+    result = take_turn(state, reading, assessment)
+    result.assessment = assessment
+    return result
+
+
+def take_turn(state: SessionState, reading: TurnReading, assessment: Dict[str, Any]) -> TurnResult:
     catalog = load_catalog()
     if state.phase != "roleplay" or state.persona_id not in catalog.personas or state.scenario not in catalog.scenarios:
         return TurnResult(state, [Message("coach", text="当前没有进行中的角色扮演。输入 /start 开始练习。")])
@@ -103,7 +123,7 @@ def take_turn(state: SessionState, text: str, intent: Optional[str], assessment:
         new.trust = float(catalog.dynamics["start_trust"][new.customer_type])
     if new.stage not in {s.id for s in catalog.scenarios[new.scenario].stages}:
         new.stage = catalog.scenarios[new.scenario].stages[0].id
-    turn = _Turn(catalog, new, read_reply(text, intent, assessment, catalog))
+    turn = _Turn(catalog, new, TurnView(reading, assessment))
     turn.react()
     if new.strikes >= turn.persona.tolerance or new.trust <= catalog.dynamics["thresholds"]["walk_away"]:
         turn.say("utter_customer_walking_away")
@@ -128,7 +148,7 @@ def _with_prefix(result: TurnResult, messages: List[Message]) -> TurnResult:
 class _Turn:
     """The customer's reaction to one reply; mutates the (already copied) state it is given."""
 
-    def __init__(self, catalog: Catalog, state: SessionState, reading: Reading):
+    def __init__(self, catalog: Catalog, state: SessionState, reading: TurnView):
         self.catalog, self.state, self.reading = catalog, state, reading
         self.dyn = catalog.dynamics
         self.ctype = state.customer_type

@@ -1,4 +1,4 @@
-"""The scoring engine: six speech patterns, skills (FBI, questions, objections, closing), score, feedback."""
-from .engine import score_reply
+"""The scorer: judges the one reading of a turn against the six patterns, FBI and the course's skills."""
+from .engine import score_reply, score_turn
 
-__all__ = ["score_reply"]
+__all__ = ["score_reply", "score_turn"]

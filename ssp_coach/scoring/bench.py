@@ -3,7 +3,7 @@ import statistics
 import time
 from typing import Dict
 
-from .corpus import load_corpus
+from ..learn.corpus import load_corpus
 from .engine import score_reply
 
 

@@ -1,7 +1,9 @@
 """Short Chinese feedback: what worked, what was missing, and ONE better phrasing for the stage."""
 from typing import Any, Dict, List, Optional
 
-from .phrases import PATTERN_CODES, load_phrasebook
+from ..codes import PATTERN_CODES
+from ..reading.phrases import load_cues
+from .patterns.phrases import load_phrasebook
 from .weights import ScoringConfig
 
 PART_NAMES = {
@@ -25,17 +27,16 @@ def example_for(cfg: ScoringConfig, stage: Optional[str], used: List[str]) -> st
 FBI_NAMES = {"feature": "配备", "benefit": "利益", "impact": "冲击"}
 
 
-def _skills_done(fragments: Dict[str, Any]) -> List[str]:
+def _skills_done(fbi_parts: Dict[str, Any], r: Any) -> List[str]:
     done = []
-    fbi = [FBI_NAMES[p] for p in FBI_NAMES if fragments.get("fbi", {}).get(p)]
+    fbi = [FBI_NAMES[p] for p in FBI_NAMES if fbi_parts.get(p)]
     if fbi:
         done.append("FBI（" + "+".join(fbi) + "）")
-    if fragments.get("question", {}).get("kind") == "open":
+    if r is not None and r.question.kind == "open":
         done.append("开放式提问")
-    steps = fragments.get("objection", {}).get("steps") or []
-    if steps:
-        done.append("异议处理步骤" + "、".join(str(x) for x in steps))
-    if fragments.get("closing", {}).get("technique"):
+    if r is not None and r.objection.steps:
+        done.append("异议处理步骤" + "、".join(str(x) for x in r.objection.steps))
+    if r is not None and r.closing:
         done.append("成交技巧")
     return done
 
@@ -52,12 +53,15 @@ def _most_useful(missing: List[dict], stage: Optional[str]) -> dict:
 
 
 def compose(cfg: ScoringConfig, stage: Optional[str], patterns: Dict[str, dict], missing: List[dict],
-            anti_patterns: List[str], hostile: bool, fragments: Optional[Dict[str, Any]] = None) -> str:
+            anti_patterns: List[str], hostile: bool, fbi_parts: Optional[Dict[str, Any]] = None,
+            reading: Any = None, strike: bool = False) -> str:
+    """The note: what worked (never on a turn that broke the customer's trust), what to avoid, the one gap
+    that matters most, and one better phrasing for the stage."""
     book = load_phrasebook()
     msg = cfg.messages
     lines = []
-    done = _skills_done(fragments or {})
-    if patterns or done:
+    done = _skills_done(fbi_parts or {}, reading)
+    if (patterns or done) and not strike and not hostile:
         pattern_done = []
         for code in PATTERN_CODES:
             if code in patterns:
@@ -66,14 +70,15 @@ def compose(cfg: ScoringConfig, stage: Optional[str], patterns: Dict[str, dict],
                 kind = FORM_NAMES.get(p.get("form") or p.get("style") or "")
                 pattern_done.append(f"{book.patterns[code].name}{'（' + kind + '）' if kind else ''}（{parts}）")
         lines.append(f"{msg['good']}：用了" + "、".join(pattern_done + done) + "。")
-    warnings = [cfg.anti_messages.get(a, a) for a in anti_patterns]
+    warnings = [load_cues().anti_messages.get(a, a) for a in anti_patterns]
     if hostile and not anti_patterns:
         warnings.append(msg["hostile"])
     if warnings:
         lines.append(f"{msg['anti']}：" + "".join(warnings))
-    if missing:
-        lines.append(f"{msg['missing']}：{_most_useful(missing, stage)['message']}")
-    elif not patterns:
+    gaps = [m for m in missing if m["label"] != "anti"]  # anti-patterns are already named above
+    if gaps:
+        lines.append(f"{msg['missing']}：{_most_useful(gaps, stage)['message']}")
+    elif not patterns and not warnings:
         lines.append(f"{msg['missing']}：{msg['no_pattern']}")
     lines.append(f"{msg['try']}：“{example_for(cfg, stage, list(patterns))}”")
     return "\n".join(lines)

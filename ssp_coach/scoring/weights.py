@@ -4,8 +4,7 @@ from functools import lru_cache
 from typing import Any, Dict, List
 
 from ..content import ContentError, load_yaml, require, require_choice
-from .corpus import CUSTOMER_TYPES, STAGES
-from .phrases import PATTERN_CODES
+from ..codes import CUSTOMER_TYPES, PATTERN_CODES, STAGES
 
 FILE = "scoring.yml"
 MESSAGE_KEYS = ("empty", "not_chinese", "too_long", "hostile", "no_pattern", "good", "missing", "try", "anti")
@@ -17,7 +16,6 @@ class ScoringConfig:
     stage_patterns: Dict[str, List[str]]
     examples: Dict[str, Dict[str, str]]  # stage (or "default") -> pattern -> example sentence
     messages: Dict[str, str]
-    anti_messages: Dict[str, str]
 
     def __getitem__(self, key: str) -> Any:
         return self.raw[key]
@@ -34,7 +32,7 @@ def _number(mapping: Dict[str, Any], key: str, where: str) -> float:
 def load_scoring_config() -> ScoringConfig:
     data = load_yaml(FILE)
     w = FILE
-    for key in ("base", "per_pattern", "patterns_cap", "stage_bonus", "threshold", "threshold_complete", "max_analysed_chars", "skills_cap"):
+    for key in ("base", "per_pattern", "patterns_cap", "stage_bonus", "threshold_key", "threshold_sure", "max_analysed_chars", "skills_cap"):
         _number(data, key, w)
     skills = require(data, "skills", dict, w)
     for group, keys in {"fbi": ("feature", "benefit", "impact", "order_ok"), "question": ("open", "probe", "tmd_each"),
@@ -77,5 +75,4 @@ def load_scoring_config() -> ScoringConfig:
         stage_patterns=stage_patterns,
         examples=examples,
         messages=messages,
-        anti_messages={str(k): str(v) for k, v in require(data, "anti_pattern_messages", dict, w).items()},
     )

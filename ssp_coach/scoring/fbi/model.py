@@ -6,6 +6,7 @@ hash of those items, the cue file and FEATURE_VERSION, so editing the corpus ret
 import hashlib
 import re
 from collections import Counter
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import Dict, List, Sequence
 
@@ -13,48 +14,40 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from ..model_cache import cached_model
-from ..paths import content_dir
-from ..text import normalise
-from .linear import fit_per_label
-from .corpus import load_corpus
-from .skill_phrases import FBI_PARTS, FILE as PHRASES_FILE, all_matches, load_skill_phrases
+from ...codes import FBI_PARTS
+from ...learn.corpus import training_items
+from ...learn.linear import fit_per_label
+from ...learn.model_cache import cached_model
+from ...paths import content_dir
+from ...reading.cues import find_all
+from ...reading.phrases import SKILLS_FILE, load_cues
+from ...text import normalise
 
-FEATURE_VERSION = "3"
+FEATURE_VERSION = "4"
 RULE_WEIGHT = 1.5
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+")
 
 
 def cue_features(text: str) -> List[float]:
-    """Per part: number of cue matches (capped), and per cue line of skills.yml whether it matched."""
-    fbi = load_skill_phrases()["fbi"]
-    out = []
-    for part in FBI_PARTS:
-        n = len(all_matches(fbi[part], text))
-        out.append(min(n, 4) / 4.0)
-        out += [float(p.search(text) is not None) for p in fbi[part]]
-    return out
+    """Per part: the number of cue matches (capped)."""
+    fbi = load_cues().fbi
+    return [min(len(find_all(fbi[part], text)), 4) / 4.0 for part in FBI_PARTS]
 
 
-def _impact_lines(fbi, text: str) -> List[int]:
-    return [i for i, p in enumerate(fbi["impact"]) if p.search(text)]
-
-
-def _is_scene(lines: List[int]) -> bool:
-    """I cues: a line-1 cue (想象…) or cues from two different lines; single life words (孩子, 周末)
-    also turn up in plain sales talk."""
-    return 0 in lines or len(lines) >= 2
+def _is_scene(fbi, text: str) -> bool:
+    """I cues: an explicit picture (想象…) or two life cues; one life word (孩子, 周末) also turns up in
+    plain sales talk."""
+    return bool(find_all(fbi["scene"], text)) or len(find_all(fbi["impact"], text)) >= 2
 
 
 def rule_votes(text: str) -> Dict[str, bool]:
     """The cue lists' own verdict. A benefit word inside a life scene (不用再… in "周末您带孩子…") belongs to
     the impact, so B needs a benefit cue in a sentence that is not itself a scene."""
-    fbi = load_skill_phrases()["fbi"]
-    votes = {"feature": any(p.search(text) for p in fbi["feature"]),
-             "impact": _is_scene(_impact_lines(fbi, text)), "benefit": False}
+    fbi = load_cues().fbi
+    votes = {"feature": bool(fbi["feature"].search(text)), "impact": _is_scene(fbi, text), "benefit": False}
     for m in _SENTENCE.finditer(text):
         sentence = m.group()
-        if any(p.search(sentence) for p in fbi["benefit"]) and not _is_scene(_impact_lines(fbi, sentence)):
+        if fbi["benefit"].search(sentence) and not _is_scene(fbi, sentence):
             votes["benefit"] = True
             break
     return votes
@@ -100,13 +93,13 @@ class FbiModel:
 
 
 def _training_items():
-    return [it for it in load_corpus("train") if it.fbi is not None]
+    return [it for it in training_items() if it.fbi is not None]
 
 
 def train(items=None, c: float = 4.0) -> FbiModel:
-    items = _training_items() if items is None else items
+    items = _training_items() if items is None else [it for it in items if it.fbi is not None]
     if not items:
-        raise RuntimeError("no FBI-labelled training items under content/corpus/train/")
+        raise RuntimeError("no FBI-labelled training items (content/corpus/train/, content/corpus/writers/)")
     texts = [normalise(it.reply) for it in items]
     vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2)
     vec.fit(texts)
@@ -121,12 +114,20 @@ def training_hash() -> str:
     h = hashlib.sha256(FEATURE_VERSION.encode())
     for it in _training_items():
         h.update(repr((it.reply, it.fbi)).encode())
-    h.update((content_dir() / PHRASES_FILE).read_bytes())
+    h.update((content_dir() / SKILLS_FILE).read_bytes())
     return h.hexdigest()[:16]
 
 
-@lru_cache(maxsize=1)
+# Cross-validation (evaluate/cv.py) scores with models fitted on its folds instead of the cached one.
+OVERRIDE: ContextVar = ContextVar("fbi_model_override", default=None)
+
+
 def load_fbi_model() -> FbiModel:
+    return OVERRIDE.get() or _cached_fbi_model()
+
+
+@lru_cache(maxsize=1)
+def _cached_fbi_model() -> FbiModel:
     return cached_model("skills-fbi", training_hash(), train)
 
 

@@ -4,7 +4,7 @@ import pickle
 import tempfile
 from typing import Any, Callable
 
-from .paths import models_dir
+from ..paths import models_dir
 
 
 def cached_model(prefix: str, key: str, train: Callable[[], Any]) -> Any:

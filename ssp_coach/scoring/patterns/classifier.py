@@ -5,6 +5,7 @@ files, the phrase lists and this module's feature version, so editing the corpus
 Prediction is a single sparse product, well under a millisecond per reply.
 """
 import hashlib
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import Dict, List
 
@@ -12,15 +13,16 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from ..model_cache import cached_model
-from ..paths import content_dir
-from .analysis import Analysis, analyse
-from .corpus import corpus_files, load_corpus
-from .linear import fit_per_label
-from .patterns import find_parts, rule_features
+from ...learn.corpus import training_items, training_sources
+from ...learn.linear import fit_per_label
+from ...learn.model_cache import cached_model
+from ...paths import content_dir
+from ...reading import TurnReading, read_turn
+from ...reading.phrases import ACTS_FILE, SKILLS_FILE
 from .phrases import FILE as PHRASES_FILE, PATTERN_CODES
+from .rules import find_parts, rule_features
 
-FEATURE_VERSION = "6"  # bump when features change so cached models are not reused
+FEATURE_VERSION = "7"  # bump when features change so cached models are not reused
 RULE_WEIGHT = 2.0  # rule features are few; scale them so they weigh against thousands of n-grams
 
 
@@ -35,15 +37,15 @@ class PatternClassifier:
         rules = np.array([[f[n] for n in self.rule_names] for f in feats]) * RULE_WEIGHT
         return sparse.hstack([self.vectorizer.transform(texts), sparse.csr_matrix(rules)]).tocsr()
 
-    def probabilities(self, a: Analysis, feats: Dict[str, float]) -> Dict[str, float]:
+    def probabilities(self, a: TurnReading, feats: Dict[str, float]) -> Dict[str, float]:
         z = self._matrix([a.text], [feats]) @ self.weights + self.bias
         p = 1.0 / (1.0 + np.exp(-np.asarray(z).ravel()))
         return dict(zip(PATTERN_CODES, p.tolist()))
 
 
-def _examples():
-    items = [it for it in load_corpus("train") if it.labels is not None]
-    analyses = [analyse(it.reply, it.context, it.stage, it.customer_type) for it in items]
+def _examples(items=None):
+    items = [it for it in (training_items() if items is None else items) if it.labels is not None]
+    analyses = [read_turn(it.reply, it.context, it.stage, it.customer_type) for it in items]
     feats = [rule_features(a, find_parts(a)) for a in analyses]
     return items, analyses, feats
 
@@ -59,10 +61,11 @@ def _relevant(feature: str, code: str) -> bool:
     return owner == code or owner in RELATED[code] or owner not in PATTERN_CODES
 
 
-def train(c: float = 10.0) -> PatternClassifier:
-    items, analyses, feats = _examples()
+def train(items=None, c: float = 10.0) -> PatternClassifier:
+    """Fit on `items` (default: the training side of the corpus, see learn/corpus.py)."""
+    items, analyses, feats = _examples(items)
     if not items:
-        raise RuntimeError("no labelled training items under content/corpus/train/")
+        raise RuntimeError("no labelled training items (content/corpus/train/, content/corpus/writers/)")
     vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=1)
     vec.fit([a.text for a in analyses])
     rule_names = sorted(feats[0])
@@ -82,12 +85,22 @@ def train(c: float = 10.0) -> PatternClassifier:
 
 def training_hash() -> str:
     h = hashlib.sha256(FEATURE_VERSION.encode())
-    for rel in corpus_files("train") + [PHRASES_FILE]:
-        h.update(rel.encode())
+    for path in training_sources():
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    for rel in (PHRASES_FILE, SKILLS_FILE, ACTS_FILE):
         h.update((content_dir() / rel).read_bytes())
     return h.hexdigest()[:16]
 
 
-@lru_cache(maxsize=1)
+# Cross-validation (evaluate/cv.py) scores with models fitted on its folds instead of the cached one.
+OVERRIDE: ContextVar = ContextVar("pattern_classifier_override", default=None)
+
+
 def load_classifier() -> PatternClassifier:
+    return OVERRIDE.get() or _cached_classifier()
+
+
+@lru_cache(maxsize=1)
+def _cached_classifier() -> PatternClassifier:
     return cached_model("patterns", training_hash(), train)

@@ -1,0 +1,38 @@
+"""Which corpus items each cue entry of the phrase files matches. A cue matched only by frozen-set items
+was written for the test and not learned from training data: it is a defect (tests/test_cue_support.py)."""
+import re
+from typing import Dict, Iterable, List, Tuple
+
+from ..content import load_yaml
+from ..learn.corpus import CorpusItem, load_frozen, training_items
+from ..reading.cues import compile_cue, cue_entries
+from ..text import normalise
+
+PHRASE_FILES = ("phrases/patterns.yml", "phrases/skills.yml", "phrases/acts.yml")
+NOT_CUES = ("missing", "messages", "name", "late_stages", "price_talk_stages", "curt_chars", "lecture_chars",
+            "lecture_sentences", "stopwords")
+
+
+def all_cues() -> List[Tuple[str, str]]:
+    """(file: field path, cue) for every cue entry of the phrase files."""
+    out = []
+    for rel in PHRASE_FILES:
+        for path, cue in cue_entries(load_yaml(rel)):
+            if not any(part in NOT_CUES for part in path.split(".")):
+                out.append((f"{rel}: {path}", cue))
+    return out
+
+
+def _texts(items: Iterable[CorpusItem]) -> List[str]:
+    return [normalise(t) for it in items for t in (it.reply, it.context) if t]
+
+
+def frozen_only_cues() -> List[Dict[str, object]]:
+    train = _texts(training_items(include_corrections=False))
+    frozen = _texts(load_frozen("test") + load_frozen("out_of_writer"))
+    found = []
+    for where, cue in all_cues():
+        pattern = re.compile(compile_cue(cue, where))
+        if any(pattern.search(t) for t in frozen) and not any(pattern.search(t) for t in train):
+            found.append({"where": where, "cue": cue})
+    return found

@@ -1,0 +1,1 @@
+"""What the scorer learns from: the labelled corpus, trainers' corrections, and the fitted models' cache."""

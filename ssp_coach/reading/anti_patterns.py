@@ -1,0 +1,46 @@
+"""Anti-patterns that cost the customer's trust: contradicting, blaming, belittling the competitor or the
+customer (age, money, family, knowledge), pressure and ultimatums, dismissive or curt replies, calling the
+engine noisy, a bare price, off-topic chatter during price talks, and two that depend on the customer:
+a lecture to a dominant customer and a data-free claim to an analytical one."""
+from typing import Dict, List, Optional
+
+from .cues import find
+from .phrases import ANTI_LIST_CODES, ReadingCues
+from .units import Span
+
+
+def _curt(text: str, curt_chars) -> bool:
+    content = [c for c in text if c.isalnum()]
+    return 0 < len(content) <= 4 and all(c in curt_chars for c in content)
+
+
+def read_anti_patterns(text: str, n_sentences: int, stage: Optional[str], customer_type: Optional[str],
+                       small_talk: bool, product_or_price_talk: bool, customer_objects: bool,
+                       cues: ReadingCues) -> Dict[str, Span]:
+    found: Dict[str, Span] = {}
+    for code in ANTI_LIST_CODES:
+        if code == "vague_claim":
+            continue
+        span = find(cues.anti[code], text)
+        if span:
+            found[code] = span
+    if "dismissive" not in found and _curt(text, cues.curt_chars):
+        found["dismissive"] = (0, len(text))
+    price = find(cues.price, text)
+    if price and len(text.strip()) <= 30 and not find(cues.price_value_words, text):
+        found["bare_price"] = price
+    if customer_type == "dominant" and (len(text) > cues.lecture_chars or n_sentences > cues.lecture_sentences):
+        found["lecture"] = (0, len(text))
+    if customer_type == "analytical" and not find(cues.data_words, text):
+        span = find(cues.anti["vague_claim"], text)
+        if span:
+            found["vague_claim"] = span
+    # Small talk is welcome in reception; in price talks, or when the customer has just objected, it
+    # dodges the customer's concern.
+    if small_talk and not product_or_price_talk and (customer_objects or (stage in cues.price_talk_stages)):
+        found["off_topic"] = (0, len(text))
+    return found
+
+
+def ordered(found: Dict[str, Span], cues: ReadingCues) -> List[str]:
+    return [c for c in cues.anti_messages if c in found]  # stable order, as in skills.yml

@@ -1,0 +1,120 @@
+"""The reading's cue lists (content/phrases/skills.yml, content/phrases/acts.yml and the topic keywords of
+content/question_topics.yml), validated and compiled once with the one cue syntax (cues.py)."""
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Dict, FrozenSet, List, Pattern, Tuple
+
+from ..codes import FBI_PARTS
+from ..content import ContentError, load_yaml, require
+from ..text import normalise
+from .cues import compile_cues
+
+SKILLS_FILE = "phrases/skills.yml"
+ACTS_FILE = "phrases/acts.yml"
+TOPICS_FILE = "question_topics.yml"
+PROBES = ("summarise", "clarify", "repeat", "expand")  # checked in this order
+TMD = ("time", "money", "decision")
+STEPS = (1, 2, 3, 4)
+OBJECTION_TECHNIQUES = ("ignore", "deny", "defer", "transfer", "prevention", "comparison")
+CLOSING_TECHNIQUES = ("if_then", "step_by_step", "alternative", "assumptive", "future_event", "ask_wait")
+ANTI_LIST_CODES = ("contradict", "blame", "belittle_competitor", "belittle_customer", "pressure", "dismissive",
+                   "noisy_engine", "vague_claim")
+ANTI_CODES = ANTI_LIST_CODES + ("bare_price", "lecture", "off_topic")
+ACTS = ("greet", "overview", "test_drive", "price", "close", "appointment", "process", "referral", "small_talk",
+        "goodbye", "next_step", "product")
+
+
+@dataclass(frozen=True)
+class ReadingCues:
+    fbi: Dict[str, Pattern]
+    fbi_missing: Dict[str, str]
+    question_end: Pattern
+    closed: Pattern
+    open: Pattern
+    check: Pattern  # a question asking the customer to affirm what was just said
+    consent: Pattern  # a question asking consent for a next step
+    probes: Dict[str, Pattern]
+    tmd: Dict[str, Pattern]
+    objection_cues: Pattern
+    steps: Dict[int, Pattern]
+    step_missing: Dict[int, str]
+    objection_techniques: Dict[str, Pattern]
+    closing: Dict[str, Pattern]
+    late_stages: FrozenSet[str]
+    price_talk_stages: FrozenSet[str]
+    anti: Dict[str, Pattern]
+    price: Pattern
+    price_value_words: Pattern
+    curt_chars: FrozenSet[str]
+    data_words: Pattern
+    lecture_chars: int
+    lecture_sentences: int
+    anti_messages: Dict[str, str]
+    acts: Dict[str, Pattern]
+    address: Pattern  # forms of address (何阿姨, 王总): never a technique
+    topics: Tuple[Tuple[str, Tuple[str, ...]], ...]  # (topic id, keywords)
+    tmd_topics: Dict[str, str]
+
+
+def _messages(mapping: Dict, keys, where: str) -> Dict[Any, str]:
+    found = require(mapping, "messages" if "messages" in mapping else "missing", dict, where)
+    return {k: require(found, k, str, f"{where}.messages") for k in keys}
+
+
+def _cues(mapping: Dict, key: Any, where: str) -> Pattern:
+    if not isinstance(mapping, dict) or key not in mapping:
+        raise ContentError(f"{where}: missing required field '{key}'")
+    return compile_cues(mapping[key], f"{where}.{key}")
+
+
+@lru_cache(maxsize=1)
+def load_cues() -> ReadingCues:
+    data = load_yaml(SKILLS_FILE)
+    w = SKILLS_FILE
+    fbi = require(data, "fbi", dict, w)
+    q = require(data, "questions", dict, w)
+    obj = require(data, "objections", dict, w)
+    close = require(data, "closing", dict, w)
+    anti = require(data, "anti_patterns", dict, w)
+    steps = require(obj, "steps", dict, f"{w}: objections")
+    acts_data = load_yaml(ACTS_FILE)
+    acts = require(acts_data, "acts", dict, ACTS_FILE)
+    unknown = set(acts) - set(ACTS)
+    if unknown:
+        raise ContentError(f"{ACTS_FILE}: acts: unknown act(s) {sorted(unknown)}; allowed: {list(ACTS)}")
+    topics_data = load_yaml(TOPICS_FILE)
+    topics = tuple((tid, tuple(normalise(str(k)) for k in require(raw, "keywords", list, f"{TOPICS_FILE}: {tid}")))
+                   for tid, raw in require(topics_data, "topics", dict, TOPICS_FILE).items())
+    tmd_topics = require(topics_data, "tmd", dict, TOPICS_FILE)
+    return ReadingCues(
+        fbi={p: _cues(fbi, p, f"{w}: fbi") for p in FBI_PARTS + ("scene",)},
+        fbi_missing=_messages(fbi, FBI_PARTS + ("order", "feature_dump"), f"{w}: fbi"),
+        question_end=_cues(q, "question_end", f"{w}: questions"),
+        closed=_cues(q, "closed", f"{w}: questions"),
+        open=_cues(q, "open", f"{w}: questions"),
+        check=_cues(q, "check", f"{w}: questions"),
+        consent=_cues(q, "consent", f"{w}: questions"),
+        probes={p: _cues(require(q, "probes", dict, f"{w}: questions"), p, f"{w}: questions.probes") for p in PROBES},
+        tmd={t: _cues(require(q, "tmd", dict, f"{w}: questions"), t, f"{w}: questions.tmd") for t in TMD},
+        objection_cues=_cues(obj, "customer_cues", f"{w}: objections"),
+        steps={s: _cues(steps, s, f"{w}: objections.steps") for s in STEPS},
+        step_missing=_messages(obj, STEPS, f"{w}: objections"),
+        objection_techniques={t: _cues(require(obj, "techniques", dict, f"{w}: objections"), t,
+                                       f"{w}: objections.techniques") for t in OBJECTION_TECHNIQUES},
+        closing={t: _cues(require(close, "techniques", dict, f"{w}: closing"), t, f"{w}: closing.techniques")
+                 for t in CLOSING_TECHNIQUES},
+        late_stages=frozenset(require(close, "late_stages", list, f"{w}: closing")),
+        price_talk_stages=frozenset(require(anti, "price_talk_stages", list, f"{w}: anti_patterns")),
+        anti={c: _cues(anti, c, f"{w}: anti_patterns") for c in ANTI_LIST_CODES},
+        price=_cues(anti, "price", f"{w}: anti_patterns"),
+        price_value_words=_cues(anti, "price_value_words", f"{w}: anti_patterns"),
+        curt_chars=frozenset(require(anti, "curt_chars", str, f"{w}: anti_patterns")),
+        data_words=_cues(anti, "data_words", f"{w}: anti_patterns"),
+        lecture_chars=require(anti, "lecture_chars", int, f"{w}: anti_patterns"),
+        lecture_sentences=require(anti, "lecture_sentences", int, f"{w}: anti_patterns"),
+        anti_messages=_messages(anti, ANTI_CODES, f"{w}: anti_patterns"),
+        acts={name: _cues(acts, name, f"{ACTS_FILE}: acts") for name in acts},
+        address=_cues(acts_data, "address_forms", ACTS_FILE),
+        topics=topics,
+        tmd_topics={k: str(v) for k, v in tmd_topics.items()},
+    )
