@@ -92,6 +92,13 @@ def cmd_evaluate(args) -> int:
     from .evaluate.patterns import errors, format_report, report
     from .evaluate.skills import evaluate_skills
 
+    if args.tune:
+        from .evaluate.cv import tune_thresholds
+
+        print(f"{'threshold_key':>14}{'threshold_sure':>15}{'macro-F1':>10}{'neg. FP':>9}   (grouped CV, training side)")
+        for t_key, t_sure, f1, fp in sorted(tune_thresholds(), key=lambda g: (-(g[2] - max(0.0, g[3] - 0.05)), g[0])):
+            print(f"{t_key:>14.2f}{t_sure:>15.2f}{f1:>10.3f}{fp:>9.3f}")
+        return 0
     if args.frozen:
         from .learn.corpus import load_frozen
         from .scoring import score_reply
@@ -151,6 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--frozen", choices=("test", "out_of_writer"),
                    help="measure on a frozen set (report only: nothing may be tuned on it)")
     p.add_argument("--errors", action="store_true", help="list the out-of-fold mistakes (training side only)")
+    p.add_argument("--tune", action="store_true", help="macro-F1 and negatives' false positives over a grid of "
+                                                         "detection thresholds, by grouped CV (best first)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_evaluate)
 

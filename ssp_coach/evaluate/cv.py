@@ -47,3 +47,39 @@ def cross_validate(items: List[CorpusItem] = None, k: int = FOLDS) -> Tuple[List
                 out_items.append(it)
                 results.append(score_reply(it.reply, it.context, it.stage, it.customer_type))
     return out_items, results
+
+
+def tune_thresholds(items: List[CorpusItem] = None, k: int = FOLDS) -> List[Tuple[float, float, float, float]]:
+    """(threshold_key, threshold_sure, macro-F1, negatives' false-positive rate) over a grid, from out-of-fold
+    classifier probabilities: how content/scoring.yml's thresholds are chosen (never on a frozen set)."""
+    from ..codes import PATTERN_CODES
+    from ..reading import read_turn
+    from ..scoring.patterns.rules import KEY_PARTS, find_parts, rule_features
+    from .metrics import prf
+
+    items = training_items() if items is None else items
+    writers = sorted({it.group for it in items if it.group != "self"})
+    folds: Dict[int, List[CorpusItem]] = {}
+    for it in items:
+        folds.setdefault(fold_of(it, writers, k), []).append(it)
+    votes = []  # (item, {code: (key, negative, probability)})
+    for f, held in sorted(folds.items()):
+        train = [it for g, group in folds.items() if g != f for it in group]
+        with fitted_on(train):
+            model = classifier.load_classifier()
+            for it in (h for h in held if h.labels is not None):
+                r = read_turn(it.reply, it.context, it.stage, it.customer_type)
+                rules = find_parts(r)
+                probs = model.probabilities(r, rule_features(r, rules))
+                votes.append((it, {c: (any(p in rules[c].parts for p in KEY_PARTS[c]), rules[c].negative, probs[c])
+                                   for c in PATTERN_CODES}))
+    grid = []
+    for t_key in (0.1, 0.2, 0.3, 0.4, 0.5):
+        for t_sure in (0.6, 0.7, 0.8, 0.9, 1.01):
+            def hit(v):
+                key, negative, p = v
+                return not negative and ((key and p >= t_key) or p >= t_sure)
+            f1s = [prf((hit(v[c]), c in it.labels) for it, v in votes)["f1"] for c in PATTERN_CODES]
+            negs = [any(hit(v[c]) for c in PATTERN_CODES) for it, v in votes if not it.labels]
+            grid.append((t_key, t_sure, sum(f1s) / len(f1s), sum(negs) / len(negs) if negs else 0.0))
+    return grid
