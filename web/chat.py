@@ -121,6 +121,7 @@ async def chat(request):
     except rasa_client.RasaUnavailable as error:
         return _json({"error": str(error), "retry": True}, 503)
     if not answers:  # Rasa answers [] when a custom action failed: never show the trainee nothing
+        rasa_client.forget_action_server_health(config)
         return _coach_error(rasa_client.COACH_EMPTY)
     return _json({"messages": answers})
 
