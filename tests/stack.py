@@ -104,9 +104,10 @@ class ServerStack:
         """Start a Rasa server (another replica when given another name and port); returns its URL."""
         port = port or self.rasa_port
         url = f"http://127.0.0.1:{port}"
-        self._spawn(name, [str(VENV_BIN / "rasa"), "run", "--model", self.model, "--endpoints",
-                           self.endpoints, "--credentials", "credentials.yml", "--enable-api",
-                           "--auth-token", self.rasa_token, "-i", "127.0.0.1", "-p", str(port)])
+        # the token reaches Rasa through the environment (SSP_RASA_TOKEN), never the command line
+        self._spawn(name, [str(VENV_BIN / "python"), "-m", "rasa_addons.launcher", "--model", self.model,
+                           "--endpoints", self.endpoints, "--credentials", "credentials.yml",
+                           "-i", "127.0.0.1", "-p", str(port)])
         self._wait(name, f"{url}/status?token={self.rasa_token}", 240)
         return url
 

@@ -3,6 +3,7 @@
     python -m web.accounts ensure-default   # first run: creates 'admin' with a random password, prints it once
     python -m web.accounts add NAME         # asks for a password (or prints a generated one)
     python -m web.accounts passwd NAME
+    python -m web.accounts unlock NAME      # forget failed logins for NAME (from every address)
 """
 import argparse
 import base64
@@ -73,7 +74,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m web.accounts", description="Manage trainer accounts.")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("ensure-default", help="create the first trainer account if there is none")
-    for cmd in ("add", "passwd"):
+    for cmd in ("add", "passwd", "unlock"):
         sub.add_parser(cmd).add_argument("name")
     args = parser.parse_args(argv)
     store = ReviewStore(WebConfig.from_env().review_db_url)
@@ -81,6 +82,9 @@ def main(argv=None) -> int:
         password = ensure_default(store)
         if password:
             print(f"trainer login: {DEFAULT_TRAINER} / {password}")
+        return 0
+    if args.command == "unlock":
+        print(f"unlocked {args.name}: {store.clear_login_failures(args.name)} failed logins forgotten")
         return 0
     if not NAME_RE.match(args.name):
         print("account names: 1-64 letters, digits, Chinese characters, _ . -", file=sys.stderr)

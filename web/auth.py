@@ -85,8 +85,17 @@ def start_trainer_session(request, resp, trainer: str) -> None:
 
 
 def trainer_session(request) -> Optional[Dict[str, Any]]:
+    """The trainer's live session; ended when unused for longer than the idle timeout."""
     token = request.cookies.get(TRAINER_COOKIE)
-    return request.app.ctx.review.find_session(token) if token else None
+    if not token:
+        return None
+    return request.app.ctx.review.find_session(token, idle_seconds=request.app.ctx.config.idle_minutes * 60)
+
+
+def client_address(request) -> str:
+    """The client's IP address: the socket peer, or what a trusted reverse proxy reports when
+    SSP_PROXIES_COUNT is set (see docs/security.md)."""
+    return (request.remote_addr or request.ip or "unknown")[:64]
 
 
 def end_trainer_session(request, resp) -> None:
@@ -112,27 +121,3 @@ def trainer_required(api: bool = False):
             return await handler(request, *args, **kwargs)
         return wrapped
     return decorator
-
-
-class LoginThrottle:
-    """Slows password guessing: after `limit` failures for one account within `window` seconds,
-    further attempts are refused until the window has passed (kept in memory, per web process)."""
-
-    def __init__(self, limit: int = 5, window: float = 900):
-        self.limit, self.window = limit, window
-        self.failures: Dict[str, list] = {}
-
-    def _recent(self, name: str) -> list:
-        now = time.time()
-        recent = [t for t in self.failures.get(name, []) if now - t < self.window]
-        self.failures[name] = recent
-        return recent
-
-    def blocked(self, name: str) -> bool:
-        return len(self._recent(name)) >= self.limit
-
-    def failed(self, name: str) -> None:
-        self._recent(name).append(time.time())
-
-    def succeeded(self, name: str) -> None:
-        self.failures.pop(name, None)

@@ -15,6 +15,38 @@ def _json(resp_data, status: int = 200):
     return response.json(resp_data, status=status, ensure_ascii=False, dumps=json.dumps)
 
 
+class BadBody(Exception):
+    """The request body is not the JSON object this endpoint expects; the message is for the trainee."""
+
+
+def _has_lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+        return False
+    except UnicodeEncodeError:
+        return True
+
+
+def json_field(request, key: str) -> str:
+    """A string field of the JSON object body ("" when absent or null). BadBody for malformed JSON,
+    a body that is not an object (a list, string, number), a field that is not a string, or text
+    that cannot be stored (a lone surrogate such as "\ud800")."""
+    try:
+        body = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        raise BadBody("请求内容不是有效的 JSON。") from None
+    if not isinstance(body, dict):
+        raise BadBody("请求内容须为 JSON 对象。")
+    value = body.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise BadBody(f"“{key}”须为文字。")
+    if _has_lone_surrogate(value):
+        raise BadBody("内容包含无法识别的字符，请删除后重试。")
+    return value
+
+
 def _csrf_failed(request, session):
     return None if csrf.valid(request, session["csrf"]) else _json({"error": "页面已过期，请刷新后重试。"}, 403)
 
@@ -34,7 +66,10 @@ async def identify(request):
     failed = _csrf_failed(request, session)
     if failed:
         return failed
-    who = str((request.json or {}).get("trainee") or "").strip()
+    try:
+        who = json_field(request, "trainee").strip()
+    except BadBody as error:
+        return _json({"error": str(error)}, 400)
     if not IDENTITY_RE.match(who):
         return _json({"error": "请输入姓名或工号（最多 40 个字，不含特殊符号）。"}, 400)
     session.update(who=who)
@@ -69,17 +104,31 @@ async def chat(request):
         return failed
     if not session.get("who") or not session.get("conv"):
         return _json({"error": "请先输入姓名或工号。"}, 401)
-    text = str((request.json or {}).get("message") or "")
+    try:
+        text = json_field(request, "message")
+    except BadBody as error:
+        return _json({"error": str(error)}, 400)
     if not text.strip():
         return _json({"error": "消息不能为空。"}, 400)
     if len(text) > MAX_MESSAGE:
         return _json({"error": f"消息太长（最多 {MAX_MESSAGE} 字）。"}, 400)
     message = rasa_client.safe_message(text, session["who"])
+    config = request.app.ctx.config
+    if not await rasa_client.action_server_up(config):
+        return _coach_error(rasa_client.COACH_DOWN)
     try:
-        answers = await rasa_client.send(request.app.ctx.config, session["conv"], message, session["who"])
+        answers = await rasa_client.send(config, session["conv"], message, session["who"])
     except rasa_client.RasaUnavailable as error:
-        return _json({"error": str(error)}, 503)
+        return _json({"error": str(error), "retry": True}, 503)
+    if not answers:  # Rasa answers [] when a custom action failed: never show the trainee nothing
+        rasa_client.forget_action_server_health(config)
+        return _coach_error(rasa_client.COACH_EMPTY)
     return _json({"messages": answers})
+
+
+def _coach_error(coach_text: str):
+    """503 with a coach note for the chat and a plain-text error for the status line."""
+    return _json({"error": "客户暂时无法回应，请稍后点“重试”。", "coach": coach_text, "retry": True}, 503)
 
 
 @bp.get("/api/history")

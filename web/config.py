@@ -40,6 +40,9 @@ class WebConfig:
     secret_key: str
     session_hours: float
     rasa_timeout: float = 60.0
+    idle_minutes: float = 30.0          # a trainer session unused this long is ended
+    action_health_url: str = ""         # the action server's /health, checked before a message goes to Rasa
+    proxies_count: int = 0              # reverse proxies in front (trust their X-Forwarded-For)
 
     @classmethod
     def from_env(cls) -> "WebConfig":
@@ -57,4 +60,15 @@ class WebConfig:
             secret_key=persistent_secret_key(),
             session_hours=float(os.environ.get("SSP_SESSION_HOURS", "8")),
             rasa_timeout=float(os.environ.get("SSP_RASA_TIMEOUT", "60")),
+            idle_minutes=float(os.environ.get("SSP_IDLE_MINUTES", "30")),
+            action_health_url=_action_health_url(os.environ.get("SSP_ACTION_URL", "")),
+            proxies_count=int(os.environ.get("SSP_PROXIES_COUNT", "0")),
         )
+
+
+def _action_health_url(webhook: str) -> str:
+    """http://host:5055/webhook -> http://host:5055/health ("" when no action server is configured)."""
+    webhook = webhook.strip().rstrip("/")
+    if not webhook:
+        return ""
+    return (webhook[: -len("/webhook")] if webhook.endswith("/webhook") else webhook) + "/health"

@@ -1,6 +1,7 @@
 """Talking to Rasa: the REST channel for messages, the token-protected HTTP API for the history."""
 import asyncio
 import json
+import time
 from typing import Any, Dict, List
 from urllib.parse import quote
 
@@ -9,6 +10,46 @@ import aiohttp
 
 class RasaUnavailable(Exception):
     """Rasa did not answer (down, slow or an error); the message says which, in Chinese."""
+
+
+# Shown as a coach note in the chat when the customer cannot answer (the action server is down or a
+# reply came back empty); the trainee's text stays in the input box and the turn can be retried.
+COACH_DOWN = ("【教练】客户暂时无法回应（陪练服务正在重启），您刚才输入的内容已保留，"
+              "请稍等几秒后点“重试”。本轮不会计分，也不会丢失之前的对话。")
+COACH_EMPTY = ("【教练】这一轮没有收到客户的回应（陪练服务可能刚刚重启），您输入的内容已保留，"
+               "请点“重试”再发送一次。")
+
+
+class CustomerUnavailable(Exception):
+    """The action server (the customer, the scorer, /end) cannot run; nothing was sent to Rasa."""
+
+
+_health_ok_until: Dict[str, float] = {}
+
+
+async def action_server_up(config, cache_seconds: float = 0.0) -> bool:
+    """Whether the action server answers its /health (about 1 ms on the same machine; a good answer
+    may be trusted for `cache_seconds`).
+    Asked before a message goes to Rasa: with the action server down Rasa would store the turn
+    unscored and answer with nothing at all."""
+    url = getattr(config, "action_health_url", "")
+    if not url:
+        return True
+    now = time.monotonic()
+    if _health_ok_until.get(url, 0) > now:
+        return True
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=3)) as http:
+            async with http.get(url) as resp:
+                ok = resp.status < 400
+    except (asyncio.TimeoutError, aiohttp.ClientError):
+        ok = False
+    _health_ok_until[url] = now + cache_seconds if ok else 0
+    return ok
+
+
+def forget_action_server_health(config) -> None:
+    _health_ok_until.pop(getattr(config, "action_health_url", ""), None)
 
 
 async def _request(method: str, url: str, timeout: float, **kwargs) -> Any:

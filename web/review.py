@@ -2,6 +2,7 @@
 cohort view and exports. Every route needs a trainer login (pages redirect, data answers 401)."""
 import base64
 import hmac
+import re
 import time
 from collections import defaultdict
 from typing import Dict, List, Optional, Tuple
@@ -12,6 +13,7 @@ from ssp_coach.roleplay.catalog import CUSTOMER_TYPES
 from . import accounts, auth, charts, csrf
 from .export import sessions_csv
 from .labels import PATTERNS, label, scenarios
+from .login_guard import Busy
 from .session_list import OUTCOME_FILTERS, SORT_KEYS, Filters, Row, load_rows
 from .transcript_view import lines_view
 
@@ -48,14 +50,24 @@ async def login(request):
     if not (expected and hmac.compare_digest(expected, given) and csrf.same_origin(request)):
         return await login_form(request, "页面已过期，请重新登录。", 403)
     name = (request.form.get("username") or "").strip()[:64]
-    password = request.form.get("password") or ""
-    throttle = _ctx(request).login_throttle
-    if throttle.blocked(name):
-        return await login_form(request, "登录失败次数过多，请 15 分钟后再试。", 429)
-    if not accounts.check_login(_ctx(request).review, name, password):
-        throttle.failed(name)
+    password = (request.form.get("password") or "")[:1024]
+    guard = _ctx(request).login_guard
+    address = auth.client_address(request)
+    verdict = await guard.check(name, address)
+    if not verdict.allowed:
+        minutes = round(guard.window / 60)
+        why = ("这台电脑登录失败次数过多" if verdict.reason == "address"
+               else "该账号从这台电脑登录失败次数过多")
+        return await login_form(request, f"{why}，请 {minutes} 分钟后再试，或请其他培训师在“账号”页解锁。", 429)
+    stored = _ctx(request).review.get_password_hash(name)
+    try:
+        ok = await guard.pool.run(address, accounts.verify_password, password, stored)
+    except Busy:
+        return await login_form(request, "登录请求过多，服务器正忙，请稍后再试。", 503)
+    if not ok:
+        await guard.failed(name, address)
         return await login_form(request, "用户名或密码错误。", 401)
-    throttle.succeeded(name)
+    await guard.succeeded(name, address)
     resp = response.redirect("/review")
     auth.start_trainer_session(request, resp, name)
     auth.clear_cookie(resp, auth.LOGIN_CSRF_COOKIE, path="/review")
@@ -148,16 +160,38 @@ async def add_comment(request, roleplay_id: str):
 @auth.trainer_required()
 async def override_score(request, roleplay_id: str):
     reason = (request.form.get("reason") or "").strip()
-    try:
-        score = float(request.form.get("score") or "")
-    except ValueError:
-        score = -1
-    if not 0 <= score <= 100 or not reason or len(reason) > MAX_COMMENT:
-        return response.text("400 分数须在 0–100 之间，并写明理由", status=400)
+    score = parse_score(request.form.get("score") or "")
+    if score is None or not reason or len(reason) > MAX_COMMENT:
+        return response.text("400 分数须为 0–100 之间的数字（不带正负号，最多两位小数），并写明理由", status=400)
     if _ctx(request).reader.get_roleplay(roleplay_id) is None:
         return response.text("404 会话不存在", status=404)
     _ctx(request).review.add_override(roleplay_id, score, reason, request.ctx.trainer["trainer"])
     return response.redirect(f"/review/sessions/{roleplay_id}#score")
+
+
+SCORE_RE = re.compile(r"^(?:100(?:\.0{1,2})?|\d{1,2}(?:\.\d{1,2})?)$")
+
+
+def parse_score(text: str) -> Optional[float]:
+    """An override score: plain decimal 0–100 with at most two decimals and no sign (so no -0, 1e2,
+    nan, inf or ０ full-width digits); None when the text is not one."""
+    text = text.strip()
+    return float(text) if text.isascii() and SCORE_RE.match(text) else None
+
+
+# -- trainer accounts: unlock after failed logins ------------------------------------------------
+@bp.get("/accounts")
+@auth.trainer_required()
+async def accounts_page(request):
+    return _render(request, "accounts.html", locked=_ctx(request).login_guard.locked_accounts(),
+                   names=_ctx(request).review.trainer_names(), when=_when)
+
+
+@bp.post("/accounts/<name>/unlock")
+@auth.trainer_required()
+async def unlock_account(request, name: str):
+    _ctx(request).login_guard.unlock(name[:64])
+    return response.redirect("/review/accounts")
 
 
 # -- cohort ------------------------------------------------------------------------------------

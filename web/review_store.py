@@ -4,6 +4,7 @@ Only what Rasa does not keep lives here; transcripts and automatic scores stay i
 SQLAlchemy Core 1.4, so the same code runs on SQLite (default) and PostgreSQL.
 """
 import hashlib
+import os
 import time
 from pathlib import Path
 from typing import Dict, List, Optional
@@ -26,6 +27,17 @@ trainer_sessions = sa.Table(
     sa.Column("trainer", sa.String(64), nullable=False),
     sa.Column("csrf_token", sa.String(64), nullable=False),
     sa.Column("expires_at", sa.Float, nullable=False),
+    sa.Column("last_seen", sa.Float, nullable=True),     # for the idle timeout (added later: may be NULL)
+)
+
+# Failed trainer logins, kept in the database so throttling survives restarts and is shared by every
+# web process: one row per failure, with the account name tried and the client address.
+login_failures = sa.Table(
+    "login_failures", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("account", sa.String(64), nullable=False, index=True),
+    sa.Column("address", sa.String(64), nullable=False, index=True),
+    sa.Column("failed_at", sa.Float, nullable=False, index=True),
 )
 
 comments = sa.Table(
@@ -49,16 +61,32 @@ overrides = sa.Table(
 )
 
 
+def _private_sqlite_file(path: Path) -> None:
+    """The review database holds password hashes: created 0600 (an existing one is made 0600)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    if path.stat().st_mode & 0o077:
+        os.chmod(path, 0o600)
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 class ReviewStore:
     def __init__(self, url: str):
-        if url.startswith("sqlite:///"):
-            Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            _private_sqlite_file(Path(url[len("sqlite:///"):]))
         self.engine = sa.create_engine(url, future=True)
         metadata.create_all(self.engine)
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        """Databases created by an older version lack trainer_sessions.last_seen: add it (SQLite and PostgreSQL)."""
+        have = {c["name"] for c in sa.inspect(self.engine).get_columns("trainer_sessions")}
+        if "last_seen" not in have:
+            with self.engine.begin() as c:
+                c.execute(sa.text("ALTER TABLE trainer_sessions ADD COLUMN last_seen FLOAT"))
 
     # -- trainer accounts ----------------------------------------------------------------------
     def get_password_hash(self, name: str) -> Optional[str]:
@@ -84,21 +112,71 @@ class ReviewStore:
 
     # -- trainer login sessions ----------------------------------------------------------------
     def create_session(self, token: str, trainer: str, csrf_token: str, expires_at: float) -> None:
+        now = time.time()
         with self.engine.begin() as c:
-            c.execute(trainer_sessions.delete().where(trainer_sessions.c.expires_at < time.time()))
+            c.execute(trainer_sessions.delete().where(trainer_sessions.c.expires_at < now))
             c.execute(trainer_sessions.insert().values(token_hash=token_hash(token), trainer=trainer,
-                                                       csrf_token=csrf_token, expires_at=expires_at))
+                                                       csrf_token=csrf_token, expires_at=expires_at, last_seen=now))
 
-    def find_session(self, token: str) -> Optional[Dict]:
-        with self.engine.connect() as c:
+    def find_session(self, token: str, idle_seconds: Optional[float] = None) -> Optional[Dict]:
+        """The live session of this token. With idle_seconds, a session unused for longer is ended
+        (deleted) and None is returned; otherwise its last use is recorded."""
+        now = time.time()
+        with self.engine.begin() as c:
             row = c.execute(sa.select(trainer_sessions).where(
                 trainer_sessions.c.token_hash == token_hash(token),
-                trainer_sessions.c.expires_at > time.time())).mappings().first()
-        return dict(row) if row else None
+                trainer_sessions.c.expires_at > now)).mappings().first()
+            if row is None:
+                return None
+            if idle_seconds is not None:
+                if now - (row["last_seen"] or 0) > idle_seconds:
+                    c.execute(trainer_sessions.delete().where(trainer_sessions.c.token_hash == row["token_hash"]))
+                    return None
+                if now - (row["last_seen"] or 0) > min(5.0, idle_seconds / 4):  # not a write on every request
+                    c.execute(trainer_sessions.update().where(trainer_sessions.c.token_hash == row["token_hash"])
+                              .values(last_seen=now))
+        return dict(row)
 
     def delete_session(self, token: str) -> None:
         with self.engine.begin() as c:
             c.execute(trainer_sessions.delete().where(trainer_sessions.c.token_hash == token_hash(token)))
+
+    # -- failed logins (throttling, see web/login_guard.py) --------------------------------------
+    def record_login_failure(self, account: str, address: str, keep_seconds: float) -> None:
+        now = time.time()
+        with self.engine.begin() as c:
+            c.execute(login_failures.delete().where(login_failures.c.failed_at < now - keep_seconds))
+            c.execute(login_failures.insert().values(account=account[:64], address=address[:64], failed_at=now))
+
+    def login_failure_counts(self, account: str, address: str, since: float) -> Dict[str, int]:
+        """Recent failures: from this address (any account), for this account (any address), and for
+        this account from this address."""
+        recent = login_failures.c.failed_at >= since
+        with self.engine.connect() as c:
+            def count(*where):
+                return c.execute(sa.select(sa.func.count()).select_from(login_failures)
+                                 .where(recent, *where)).scalar() or 0
+            return {"address": count(login_failures.c.address == address[:64]),
+                    "account": count(login_failures.c.account == account[:64]),
+                    "account_address": count(login_failures.c.account == account[:64],
+                                             login_failures.c.address == address[:64])}
+
+    def clear_login_failures(self, account: str, address: Optional[str] = None) -> int:
+        """Forget failures for an account (from one address, or from all: an unlock). Returns how many."""
+        where = [login_failures.c.account == account[:64]]
+        if address is not None:
+            where.append(login_failures.c.address == address[:64])
+        with self.engine.begin() as c:
+            return c.execute(login_failures.delete().where(*where)).rowcount or 0
+
+    def locked_accounts(self, since: float, limit: int) -> List[Dict]:
+        """Accounts with at least `limit` failures since `since`: name, failures, last failure."""
+        with self.engine.connect() as c:
+            rows = c.execute(sa.select(login_failures.c.account, sa.func.count().label("failures"),
+                                       sa.func.max(login_failures.c.failed_at).label("last"))
+                             .where(login_failures.c.failed_at >= since).group_by(login_failures.c.account)
+                             .having(sa.func.count() >= limit).order_by(login_failures.c.account)).mappings().all()
+        return [dict(r) for r in rows]
 
     # -- comments and overrides ----------------------------------------------------------------
     def add_comment(self, roleplay_id: str, event_id: int, trainer: str, text: str) -> None:

@@ -35,7 +35,11 @@
     }
     return fetch(path, options).then(function (resp) {
       return resp.json().catch(function () { return {}; }).then(function (data) {
-        if (!resp.ok) throw new Error(data.error || "服务暂时不可用（HTTP " + resp.status + "），请稍后重试。");
+        if (!resp.ok) {
+          var error = new Error(data.error || "服务暂时不可用（HTTP " + resp.status + "），请稍后重试。");
+          error.coach = data.coach || "";   // a coach note to show in the chat (e.g. the customer is restarting)
+          throw error;
+        }
         return data;
       });
     }, function () { throw new Error("网络连接中断，请检查网络后重试。您输入的内容已保留。"); });
@@ -132,9 +136,21 @@
     if (fromInput) input.value = "";
     setBusy(true);
     api("POST", "/api/chat", { message: text }).then(function (data) {
-      revealInTurn(data.messages || [], 0);
-    }, function (error) {
+      if (!(data.messages || []).length) {   // never leave the trainee with no answer at all
+        var empty = new Error("没有收到回应，您输入的内容已保留，请点“重试”。");
+        empty.coach = "";
+        throw empty;
+      }
+      revealInTurn(data.messages, 0);
+    }).catch(function (error) {
       setBusy(false);
+      if (error.coach) {
+        var previous = log.querySelector(".msg.coach.notice");
+        if (previous) previous.remove();
+        addBot({ text: error.coach });
+        var notes = log.querySelectorAll(".msg.coach");
+        if (notes.length) notes[notes.length - 1].classList.add("notice");
+      }
       if (bubble) { bubble.classList.add("failed"); bubble.appendChild(el("small", "failed-note", "未送达")); }
       if (fromInput && !input.value) input.value = text;   // the typed text is never lost
       showStatus(error.message, function () {

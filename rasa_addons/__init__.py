@@ -1,0 +1,2 @@
+"""Rasa server add-ons (no domain logic): guarded input channels and a launcher that keeps the API
+token off the command line."""
