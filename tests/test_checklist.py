@@ -41,11 +41,23 @@ def test_traditional_text_is_matched():
 
 def test_assessment_conditions_and_intents():
     items = evaluate("needs", [
-        turn("那您看呢", intent="ask_open"),
+        turn("那您平时怎么用车呢", intent="ask_question", question={"kind": "open", "probe": None, "tmd": []}),
         turn("嗯", question={"kind": "closed", "probe": "summarise", "tmd": ["money", "decision"]}),
     ])
     assert {"open_question", "closed_confirm", "summarise", "tmd_money", "tmd_decision"} <= done(items)
     assert "tmd_time" not in done(items)
+
+
+def test_an_open_question_is_what_the_reading_says_not_the_nlu_intent():
+    assert "open_question" not in done(evaluate("needs", [turn("那您看呢", intent="ask_open")]))
+
+
+def test_reception_items_from_a_real_assessment():
+    from ssp_coach.scoring import score_reply
+
+    text = "您好，欢迎光临！我是销售顾问小李，请问您怎么称呼？您今天主要想看哪款车？"
+    items = evaluate("reception", [turn(text, "greet", **score_reply(text, stage="reception"))])
+    assert {"greeting", "self_intro", "ask_name"} <= done(items)
 
 
 def test_fbi_complete_needs_all_three_parts():

@@ -51,12 +51,34 @@ def test_score_text_prints_a_readable_table():
     assert "反馈 feedback:" in proc.stdout
 
 
-def test_evaluate_prints_per_label_figures_and_the_negative_fp_rate():
-    proc = run(["evaluate", "--split", "test"])
+def test_evaluate_defaults_to_grouped_cross_validation_on_the_training_side():
+    proc = run(["evaluate"])
     assert proc.returncode == 0, proc.stderr
-    for label in ("agree", "praise", "guide", "narrate", "rhetorical", "commit", "fbi.feature", "fbi.impact"):
+    assert "cross-validation" in proc.stdout and "frozen" not in proc.stdout.splitlines()[0]
+    for label in ("agree", "praise", "guide", "narrate", "rhetorical", "commit", "fbi.feature", "fbi.impact",
+                  "macro F1", "question.open", "anti.pressure"):
         assert label in proc.stdout
-    assert "false-positive rate" in proc.stdout
+    assert "with a false technique" in proc.stdout and "95% CI" in proc.stdout
+
+
+def test_evaluate_errors_lists_out_of_fold_mistakes_on_the_training_side_only():
+    proc = run(["evaluate", "--errors"])
+    assert proc.returncode == 0, proc.stderr
+    assert "cross-validation" in proc.stdout and "gold=" in proc.stdout and "predicted=" in proc.stdout
+
+
+def test_evaluate_a_frozen_set_only_when_asked_and_never_with_errors():
+    proc = run(["evaluate", "--frozen", "out_of_writer", "--json"])
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["set"] == "frozen: out_of_writer"
+    refused = run(["evaluate", "--frozen", "test", "--errors"])
+    assert refused.returncode == 2
+    assert "refused" in refused.stdout + refused.stderr and "gold=" not in refused.stdout
+
+
+def test_the_split_option_is_gone():
+    proc = run(["evaluate", "--split", "test"])
+    assert proc.returncode == 2 and "--split" in proc.stderr
 
 
 def test_bench_prints_median_p95_and_throughput():

@@ -5,7 +5,7 @@ from ssp_coach.evaluate.cue_support import all_cues, frozen_only_cues
 def test_every_cue_file_entry_is_listed():
     cues = all_cues()
     assert len(cues) > 500
-    assert any(where.startswith("phrases/acts.yml") for where, _ in cues)
+    assert any(where.startswith("phrases/skills.yml") for where, _ in cues)
 
 
 def test_no_cue_is_supported_only_by_frozen_items():

@@ -1,12 +1,14 @@
-"""The six speech patterns: structure parts, evidence offsets, hard negatives, Traditional input, content checks."""
+"""The six speech patterns: key move = detection, structure parts, evidence offsets, hard negatives, forms of
+address, Traditional input, content checks."""
 import shutil
 
 import pytest
 
+from ssp_coach.codes import PATTERN_CODES
 from ssp_coach.content import ContentError
+from ssp_coach.reading import read_turn
 from ssp_coach.scoring import score_reply
-from ssp_coach.scoring.analysis import analyse
-from ssp_coach.scoring.patterns import find_parts
+from ssp_coach.scoring.patterns.rules import KEY_PARTS, PARTS, find_parts
 
 
 def detected(reply, context=None, stage=None, customer_type=None):
@@ -28,6 +30,13 @@ def test_each_pattern_is_detected_with_evidence(reply, context, code):
     assert spans, "a detected pattern must show evidence"
     for e in spans:
         assert reply[e["start"]:e["end"]] == e["text"]
+    assert any(p in result["patterns"][code]["parts_present"] for p in KEY_PARTS[code])
+
+
+def test_every_pattern_has_parts_and_a_key_part():
+    assert set(PARTS) == set(KEY_PARTS) == set(PATTERN_CODES)
+    for code in PATTERN_CODES:
+        assert set(KEY_PARTS[code]) <= set(PARTS[code])
 
 
 def test_agree_reports_all_three_parts_when_the_structure_is_complete():
@@ -40,11 +49,12 @@ def test_agree_reports_all_three_parts_when_the_structure_is_complete():
     assert echo["text"] in "后排有点窄啊。"
 
 
-def test_agree_without_echo_lists_the_missing_part_with_a_chinese_hint():
+def test_missing_parts_lower_the_quality_but_do_not_hide_the_key_move():
     reply = "那没关系，我理解，其实很多客户一开始也这样想，我们可以慢慢比较。"
     result = detected(reply, "")
     assert "agree" in result["techniques"]
-    assert "echo" in result["patterns"]["agree"]["parts_missing"]
+    agree = result["patterns"]["agree"]
+    assert "echo" in agree["parts_missing"] and agree["quality"] < 1.0
     hint = next(m for m in result["missing"] if m["label"] == "agree" and m["part"] == "echo")
     assert "复述" in hint["message"]
 
@@ -55,11 +65,30 @@ def test_agree_without_echo_lists_the_missing_part_with_a_chinese_hint():
     ("您真有意思，这个都不知道啊", "这个参数是什么意思？"),
     ("你到底买不买？", "我再考虑一下。"),
     ("这还贵？您是没见过更贵的吧，您说是不是？", "太贵了。"),
-    ("您真厉害，口气这么大，预算够吗？", "我要最好的配置。"),
+    ("您可真行啊，口气不小，钱带够了吗？", "我要最好的配置。"),
     ("难道您连这个都不懂吗？", "这个怎么用？"),
+    ("您都36了，买个车还要问爸妈啊？", "我回去问问我爸妈再说。"),
 ])
 def test_hard_negatives_fire_no_pattern(reply, context):
     assert detected(reply, context)["techniques"] == []
+
+
+@pytest.mark.parametrize("reply, stage", [
+    ("何阿姨，您好，欢迎光临！今天想先看看哪款车？", "reception"),
+    ("何阿姨，这台车的后排很宽敞，您坐进去试试。", "presentation"),
+    ("王总，您好，里面请，我先给您倒杯茶。", "reception"),
+    ("李老师，您来啦，上次说的那台车已经到店了。", "follow_up"),
+])
+def test_a_form_of_address_is_never_a_technique(reply, stage):
+    reading = read_turn(reply, "", stage, "social")
+    assert reading.address and reading.address[0][0] == 0
+    start, end = reading.address[0]
+    result = detected(reply, "", stage, "social")
+    assert "narrate" not in result["techniques"] and "praise" not in result["techniques"]
+    pattern_evidence = [e for e in result["evidence"] if e["label"] in PATTERN_CODES]
+    assert not [e for e in pattern_evidence if start <= e["start"] < end], pattern_evidence
+    parts = find_parts(reading)
+    assert not any(s < end for s, _ in parts["narrate"].parts.values())
 
 
 def test_traditional_input_is_detected_and_spans_point_into_the_original():
@@ -78,8 +107,8 @@ def test_traditional_input_is_detected_and_spans_point_into_the_original():
     ("跟同价位那款比，我们的功率多了二十千瓦，还多了全景天窗。", "comparison"),
 ])
 def test_narrate_names_its_form(reply, form):
-    a = analyse(reply)
-    assert find_parts(a)["narrate"].detail == form
+    r = read_turn(reply)
+    assert find_parts(r)["narrate"].detail == form
 
 
 def test_guide_style_probe_for_a_follow_up_question():
@@ -94,7 +123,7 @@ def test_pressure_question_is_not_guidance_but_an_open_question_is():
 
 def test_a_broken_phrase_file_raises_a_located_content_error(tmp_path, monkeypatch):
     from ssp_coach.paths import content_dir
-    from ssp_coach.scoring import phrases
+    from ssp_coach.scoring.patterns import phrases
 
     shutil.copytree(content_dir(), tmp_path / "content")
     path = tmp_path / "content" / "phrases" / "patterns.yml"
@@ -112,12 +141,12 @@ def test_a_broken_phrase_file_raises_a_located_content_error(tmp_path, monkeypat
 
 def test_classifier_cache_is_keyed_by_the_training_data(tmp_path, monkeypatch):
     from ssp_coach.paths import content_dir
-    from ssp_coach.scoring import classifier
+    from ssp_coach.scoring.patterns import classifier
 
     shutil.copytree(content_dir(), tmp_path / "content")
     monkeypatch.setenv("SSP_CONTENT_DIR", str(tmp_path / "content"))
     monkeypatch.setenv("SSP_MODELS_DIR", str(tmp_path / "models"))
-    classifier.load_classifier.cache_clear()
+    classifier._cached_classifier.cache_clear()
     try:
         first = classifier.training_hash()
         classifier.load_classifier()
@@ -127,4 +156,4 @@ def test_classifier_cache_is_keyed_by_the_training_data(tmp_path, monkeypatch):
         assert classifier.training_hash() != first
     finally:
         monkeypatch.undo()
-        classifier.load_classifier.cache_clear()
+        classifier._cached_classifier.cache_clear()

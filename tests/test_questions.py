@@ -1,12 +1,19 @@
-"""Questioning and listening: open/closed kind, active-listening probes, TMD questions."""
+"""Questioning and listening, read once (reading.question): open/closed kind, function, probes, TMD, and the
+one splitter of a reply into sentences and clauses."""
 import pytest
 
-from ssp_coach.scoring.analysis import analyse
-from ssp_coach.scoring.questions import detect_question
+from ssp_coach.reading import read_turn
+from ssp_coach.reading.units import clauses, sentences
+from ssp_coach.scoring import score_turn
+from ssp_coach.text import normalise
+
+
+def read(reply, context="", stage="needs"):
+    return read_turn(reply, context, stage, "social")
 
 
 def q(reply, context="", stage="needs"):
-    return detect_question(analyse(reply, context, stage, "social"))
+    return read(reply, context, stage).question
 
 
 @pytest.mark.parametrize("reply, kind", [
@@ -20,19 +27,31 @@ def q(reply, context="", stage="needs"):
     ("您平時開車主要跑哪些路？", "open"),  # Traditional script
 ])
 def test_question_kind(reply, kind):
-    r = q(reply)
-    assert r.data["kind"] == kind
-    assert any(e.label == "question" and e.part == kind for e in r.evidence)
+    r = read(reply)
+    assert r.question.kind == kind and r.question.items[-1].kind == kind
+    ev = score_turn(r)["evidence"]
+    assert any(e["label"] == "question" and e["part"] == kind for e in ev)
 
 
 def test_statement_is_no_question():
-    r = q("这款车的后备箱有500升。")
-    assert r.data == {"kind": None, "probe": None, "tmd": []}
-    assert r.evidence == []
+    r = read("这款车的后备箱有500升。")
+    assert r.question.items == [] and r.question.kind is None
+    assert r.question.probe is None and r.question.tmd == []
+    assert not [e for e in score_turn(r)["evidence"] if e["label"] in ("question", "probe", "tmd")]
 
 
 def test_kind_comes_from_the_last_question():
-    assert q("您是全款吗？首付大概准备多少？").data["kind"] == "open"
+    r = q("您是全款吗？首付大概准备多少？")
+    assert [it.kind for it in r.items] == ["closed", "open"] and r.kind == "open"
+
+
+@pytest.mark.parametrize("reply, function", [
+    ("您平时主要在哪些路段开车？", "info"),
+    ("这样每年能省下两千多油钱，您说是不是？", "check"),
+    ("我先带您去试驾一圈，您看可以吗？", "consent"),
+])
+def test_question_function(reply, function):
+    assert q(reply, stage="presentation").items[-1].function == function
 
 
 @pytest.mark.parametrize("reply, context, probe", [
@@ -43,9 +62,9 @@ def test_kind_comes_from_the_last_question():
     ("您说的我都记下了，还有别的要求吗？", "我要省油。", "expand"),
 ])
 def test_probe_type(reply, context, probe):
-    r = q(reply, context)
-    assert r.data["probe"] == probe
-    assert any(e.label == "probe" and e.part == probe for e in r.evidence)
+    r = read(reply, context)
+    assert r.question.probe == probe
+    assert any(e["label"] == "probe" and e["part"] == probe for e in score_turn(r)["evidence"])
 
 
 @pytest.mark.parametrize("reply, tmd", [
@@ -55,8 +74,33 @@ def test_probe_type(reply, context, probe):
     ("您准备多少预算，打算哪个月提车？", ["time", "money"]),
 ])
 def test_tmd_questions(reply, tmd):
-    assert q(reply).data["tmd"] == tmd
+    assert q(reply).tmd == tmd
 
 
 def test_tmd_words_outside_a_question_do_not_count():
-    assert q("这个价位的车里它配置最高。").data["tmd"] == []
+    assert q("这个价位的车里它配置最高。").tmd == []
+
+
+@pytest.mark.parametrize("reply, topic", [("您的预算大概是多少？", "budget"), ("您平时用车主要是做什么？", "usage")])
+def test_topics_of_a_question(reply, topic):
+    assert topic in q(reply).topics
+
+
+# ---------------------------------------------------------------- the one splitter
+
+def test_a_decimal_point_does_not_split_a_clause():
+    text = "我们的油耗是5.8升"
+    assert clauses(text) == [(0, len(text))]
+    r = read(text, stage="presentation")
+    assert r.clauses == [(0, len(text))]
+
+
+def test_clauses_split_at_commas_and_sentence_ends_with_offsets_into_the_text():
+    original = "这台车百公里油耗5.8升，一年能省三千块。您平时跑高速多吗？"
+    text = normalise(original)  # the splitter works on the normalised text (same length as the original)
+    assert len(text) == len(original)
+    spans = clauses(text)
+    assert [text[s:e] for s, e in spans] == ["这台车百公里油耗5.8升", "一年能省三千块", "您平时跑高速多吗"]
+    assert [original[s:e].strip() for s, e in sentences(text)] == ["这台车百公里油耗5.8升，一年能省三千块。",
+                                                                 "您平时跑高速多吗？"]
+    assert read(original, stage="presentation").clauses == spans

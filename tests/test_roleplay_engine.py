@@ -1,30 +1,52 @@
-"""The simulated customer's behaviour, driven with hand-built assessments (Contract 1 dicts)."""
+"""The simulated customer's behaviour, driven by the one reading of each turn (read_turn) plus a minimal
+assessment (techniques, FBI): the customer view (TurnView) reads nothing else from the assessment."""
 import json
 
 import pytest
 
+from ssp_coach.reading import read_turn
 from ssp_coach.roleplay import engine
 from ssp_coach.roleplay.catalog import load_catalog
 from ssp_coach.roleplay.responses import render
 from ssp_coach.roleplay.session import SessionState
+from ssp_coach.roleplay.turn_view import TurnView
+from ssp_coach.scoring import score_turn
 
 LONG_VAGUE = ("我们这款车质量特别好，各方面都很不错，性价比非常高，买了绝对不后悔，"
               "我们店卖得最好的就是它，很多客户都是冲着它来的，外观漂亮内饰豪华配置丰富，您肯定喜欢。")
+NO_FBI = {"feature": False, "benefit": False, "impact": False, "order_ok": False, "feature_dump": False}
 
 
-def A(**parts):
-    """An assessment dict with defaults for everything the caller does not set."""
-    base = {"techniques": [], "patterns": {}, "anti_patterns": [], "score": 50, "evidence": [], "missing": [],
-            "feedback": "", "fbi": {"feature": False, "benefit": False, "impact": False, "order_ok": False,
-                                     "feature_dump": False},
-            "question": {"kind": None, "probe": None, "tmd": []}, "objection": {"steps": [], "technique": None},
-            "closing": {"technique": None}}
-    base.update(parts)
-    return base
+EXPECT = ("question", "objection", "anti_patterns", "closing")
+
+
+def A(techniques=(), fbi=None, **extra):
+    """A minimal assessment: the customer only reads techniques and FBI from it; the question, objection steps,
+    anti-patterns and closing come from the reading, so when given here they are what the reading must say."""
+    return {"techniques": list(techniques), "fbi": dict(NO_FBI, **(fbi or {})), **extra}
 
 
 def Q(kind, tmd=(), **parts):
-    return A(question={"kind": kind, "probe": None, "tmd": list(tmd)}, **parts)
+    return A(question={"kind": kind, "tmd": list(tmd)}, **parts)
+
+
+def check_reading(reading, expected):
+    """The reading agrees with what the scenario's author meant the reply to be."""
+    if "question" in expected:
+        assert reading.question.kind == expected["question"]["kind"], reading.original
+        assert set(expected["question"].get("tmd", [])) <= set(reading.question.tmd), reading.original
+    if "objection" in expected:
+        assert set(expected["objection"]["steps"]) <= set(reading.objection.steps), \
+            (reading.original, reading.objection.steps)
+    if "anti_patterns" in expected:
+        assert set(expected["anti_patterns"]) <= set(reading.anti_patterns), (reading.original, reading.anti_patterns)
+    if "closing" in expected:
+        assert reading.closing == expected["closing"]["technique"], (reading.original, reading.closing)
+
+
+def reading_for(state, text, intent=None, context=None):
+    return read_turn(text, context, engine.scoring_stage(state), state.customer_type, intent,
+                     objection_pending=bool(state.pending_objection) if state.phase == "roleplay" else None)
 
 
 def begin(ctype="analytical", scenario="needs", mode="practice", persona=None, seed=1):
@@ -35,7 +57,12 @@ def begin(ctype="analytical", scenario="needs", mode="practice", persona=None, s
 
 
 def turn(state, text, assessment=None, intent=None):
-    return engine.take_turn(state, text, intent, assessment if assessment is not None else A())
+    """One turn: the real reading of `text`; the given assessment, or the real score of the reading."""
+    reading = reading_for(state, text, intent)
+    if assessment is None:
+        return engine.take_turn(state, reading, score_turn(reading))
+    check_reading(reading, {k: v for k, v in assessment.items() if k in EXPECT})
+    return engine.take_turn(state, reading, {k: v for k, v in assessment.items() if k not in EXPECT})
 
 
 def customer_texts(result, ctype):
@@ -103,7 +130,7 @@ def test_open_question_reveals_usage_closed_question_does_not():
 
 def test_tmd_question_reveals_budget_and_decision_maker():
     state = begin(persona="zhao_engineer")
-    budget = turn(state, "为了帮您选合适的配置，您心里大概是什么范围？", Q("open", tmd=["money"]))
+    budget = turn(state, "为了帮您选合适的配置，您心里的预算大概是什么范围？", Q("open", tmd=["money"]))
     assert "budget" in budget.state.facts_revealed and "16万" in customer_texts(budget, "analytical")[0]
     decision = turn(budget.state, "买车这件事，家里还有谁会一起商量？", Q("open", tmd=["decision"]))
     assert "decision_maker" in decision.state.facts_revealed
@@ -137,10 +164,11 @@ def test_feelings_stay_hidden_until_trust_is_built():
 # ---------------------------------------------------------------- type-dependent reactions
 
 def test_same_reply_draws_different_reactions_by_type():
-    vague = A(anti_patterns=["vague_claim"])
     reactions = {}
     for ctype in ("analytical", "dominant", "social"):
-        result = turn(begin(ctype, "presentation"), LONG_VAGUE, vague)
+        # a data-free claim is an anti-pattern only for the analytical customer (the reading knows the type)
+        expected = A(anti_patterns=["vague_claim"]) if ctype == "analytical" else A()
+        result = turn(begin(ctype, "presentation"), LONG_VAGUE, expected)
         reactions[ctype] = " ".join(customer_texts(result, ctype))
     assert len(set(reactions.values())) == 3, reactions
 
@@ -257,8 +285,10 @@ def test_closing_with_objections_left_raises_one_instead_of_a_deal():
 
 def test_closing_too_early_is_refused():
     state = begin("dominant", "presentation")
-    result = turn(state, "今天就把订金交了吧，您是刷卡还是转账？", A(closing={"technique": "alternative"}),
-                  intent="attempt_close")
+    # an either-or question before the late stages is not a closing technique, but it is still a close act
+    reading = reading_for(state, "今天就把订金交了吧，您是刷卡还是转账？", "attempt_close")
+    assert reading.closing is None and "close" in reading.acts
+    result = turn(state, "今天就把订金交了吧，您是刷卡还是转账？", A(closing={"technique": None}), intent="attempt_close")
     assert not result.ended and "utter_customer_close_too_early" in responses(result)
 
 
@@ -302,7 +332,8 @@ def test_practice_mode_adds_one_coach_note_and_exam_mode_none():
     assert len(notes) == 1 and "很好的开放式问题。" in notes[0] and "用车用途" in notes[0]
     exam = begin(mode="exam")
     for text in ("您平时用车主要是做什么？", "", LONG_VAGUE, "今天就定吧！"):
-        assert coach_notes(turn(exam, text, A(anti_patterns=["pressure"]))) == []
+        assert coach_notes(turn(exam, text, A())) == []
+        assert coach_notes(turn(exam, text)) == []  # with the real score as well
 
 
 def test_hint_follows_the_situation():
@@ -369,7 +400,7 @@ def test_from_slots_tolerates_missing_and_none_values():
                                   None])
 def test_odd_input_never_raises_and_gets_a_reply(ctype, text):
     state = begin(ctype, "reception")
-    result = engine.take_turn(state, text, None, {})
+    result = engine.take_turn(state, reading_for(state, text), {})
     customer = [m for m in result.messages if m.role == "customer"]
     assert customer and all(render(m, ctype) for m in customer)
     assert result.state.turns == 1
@@ -378,7 +409,7 @@ def test_odd_input_never_raises_and_gets_a_reply(ctype, text):
 
 
 def test_turn_outside_a_roleplay_is_a_coach_note():
-    result = engine.take_turn(SessionState(), "你好", "greet", {})
+    result = engine.take_turn(SessionState(), read_turn("你好", intent="greet"), {})
     assert not result.ended and result.messages[0].role == "coach"
 
 
@@ -416,9 +447,13 @@ def test_after_delivery_the_customer_does_not_discuss_the_budget():
     assert "还在还房贷" not in " ".join(customer_texts(result, "social"))
 
 
-def test_goodbye_ends_the_visit_as_a_prospect():
+@pytest.mark.parametrize("goodbye", [
+    "好的，今天就先聊到这儿，回头见！",
+    "好的，今天就先聊到这儿，再见！",
+])
+def test_goodbye_ends_the_visit_as_a_prospect(goodbye):
     state = turn(begin(persona="zhao_engineer"), "您平时用车主要是做什么？", Q("open")).state
-    result = turn(state, "好的，今天就先聊到这儿，再见！", A(), intent="goodbye")
+    result = turn(state, goodbye, A(), intent="goodbye")
     assert result.ended and result.state.outcome == "prospect" and "utter_customer_goodbye" in responses(result)
 
 
@@ -435,7 +470,8 @@ def test_turn_tolerates_partly_lost_slots():
     slots = full.to_slots()
     for lost in ("customer_type", "trust", "stage", "facts_revealed"):
         slots[lost] = None
-    result = engine.take_turn(SessionState.from_slots(slots), "您平时用车主要是做什么？", "ask_open", Q("open"))
+    restored = SessionState.from_slots(slots)
+    result = turn(restored, "您平时用车主要是做什么？", Q("open"), intent="ask_open")
     assert not result.ended and result.state.customer_type == "social" and result.state.stage == "background"
     assert result.state.trust > 0 and "usage" in result.state.facts_revealed
     assert engine.finish(SessionState.from_slots({"phase": "roleplay"}), [], "ended").summary["outcome"] == "prospect"
@@ -452,7 +488,7 @@ def test_pinning_down_a_price_objection_reveals_the_budget():
 
 def test_one_all_in_one_sentence_does_not_settle_an_objection():
     everything = ("您说的很有道理。您主要是觉得贵在哪？我们有免息分期方案，您看可以吗？",
-                  Q("open", techniques=["agree", "commit"], objection={"steps": [1, 2, 3, 4], "technique": "transfer"}))
+                  Q("closed", techniques=["agree", "commit"], objection={"steps": [1, 2, 3, 4]}))
     first = turn(negotiation(), *everything)
     assert first.state.pending_objection and "utter_customer_objection_resolved" not in responses(first)
     second = turn(first.state, *STEP_3)

@@ -1,16 +1,16 @@
-"""A few turns driven by the real scorer (ssp_coach.scoring.score_reply), as the action server does."""
+"""A few turns driven by the real reading and scorer (engine.play / engine.read_and_score), as the action
+server does."""
 import pytest
 
 from ssp_coach.roleplay import engine
 from ssp_coach.roleplay.responses import render
-from ssp_coach.scoring import score_reply
+from ssp_coach.roleplay.turn_view import TurnView
 
 PRESSURE = "你到底买不买？今天不定明天就涨价了，别人家的车都是垃圾，您说的根本不对！"
 
 
-def play(state, text, intent=None, context=""):
-    assessment = score_reply(text, context=context, stage=state.stage, customer_type=state.customer_type)
-    return engine.take_turn(state, text, intent, assessment)
+def play(state, text, intent=None, context=None):
+    return engine.play(state, text, intent, context)
 
 
 def start(ctype, scenario, persona=None, mode="practice"):
@@ -31,6 +31,29 @@ def test_open_questions_reveal_facts_and_closed_ones_do_not():
     assert [m for m in budget.messages if m.role == "coach"]  # practice mode: a coach note
 
 
+def test_play_returns_the_assessment_of_the_one_reading():
+    state = start("social", "negotiation")
+    text = "您说的很有道理，买车确实要精打细算。您主要是跟哪款车在比呢？"
+    reading, assessment = engine.read_and_score(state, text, "handle_objection")
+    assert reading.objection.customer_objects  # the pending objection, not a guess from the context
+    assert assessment["objection"] == {"steps": reading.objection.steps, "technique": reading.objection.technique}
+    assert assessment["question"]["kind"] == reading.question.kind
+    assert assessment["anti_patterns"] == reading.anti_patterns
+    result = play(state, text, "handle_objection")
+    assert result.assessment == assessment
+    assert result.assessment["score"] == assessment["score"]
+
+
+def test_the_customer_view_reads_only_techniques_and_fbi_from_the_assessment():
+    state = start("social", "presentation")
+    reading, assessment = engine.read_and_score(state, "您平时用车主要是做什么？预算大概多少？")
+    view = TurnView(reading, {"techniques": ["guide"], "fbi": {"feature": True, "benefit": True}})
+    assert view.techniques == ["guide"] and not view.fbi_complete and "fbi" in view.signals
+    assert view.question == reading.question.kind == "open"
+    assert view.topics == reading.question.topics and "question" in view.signals
+    assert TurnView(reading, {}).techniques == [] and TurnView(reading, {}).fbi == {}
+
+
 def test_social_customer_warms_to_praise_more_than_analytical():
     praise = "您真有眼光，这款蓝色是我们店最受年轻人欢迎的颜色。"
     rise = {}
@@ -47,6 +70,23 @@ def test_agreeing_alone_does_not_settle_an_objection():
     assert result.state.pending_objection == pending and not result.state.objections_handled
 
 
+def test_small_talk_during_an_objection_is_off_topic_and_settles_nothing():
+    state = start("social", "negotiation")
+    result = play(state, "昨晚的球赛您看了吗？")
+    assert "off_topic" in result.assessment["anti_patterns"]
+    assert "commit" not in result.assessment["techniques"]
+    assert result.state.pending_objection == state.pending_objection
+    assert result.state.trust <= state.trust
+
+
+def test_belittling_the_customer_costs_trust_and_a_strike():
+    state = start("social", "needs")
+    result = play(state, "您都36了，买个车还要问爸妈啊？")
+    assert "belittle_customer" in result.assessment["anti_patterns"]
+    assert result.state.strikes == state.strikes + 1 and result.state.trust < state.trust
+    assert "utter_customer_belittled" in [m.response for m in result.messages if m.role == "customer"]
+
+
 def test_pressure_and_contradiction_end_in_a_lost_customer():
     result = engine.TurnResult(start("dominant", "negotiation"), [])
     for _ in range(12):
@@ -57,9 +97,10 @@ def test_pressure_and_contradiction_end_in_a_lost_customer():
 
 
 @pytest.mark.parametrize("text", ["", "😀😀😀", "好" * 2100, "Hello, how much is this car?", "<script>alert('x')</script>",
-                                  "您好，歡迎光臨，請問您想看什麼車？"])
+                                  "您好，歡迎光臨，請問您想看什麼車？", None])
 def test_odd_input_with_the_real_scorer(text):
     state = start("social", "reception")
     result = play(state, text)
     customer = [render(m, "social") for m in result.messages if m.role == "customer"]
     assert customer and all(customer)
+    assert isinstance(result.assessment, dict) and 0 <= result.assessment["score"] <= 100

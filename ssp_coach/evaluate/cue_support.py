@@ -8,7 +8,9 @@ from ..learn.corpus import CorpusItem, load_frozen, training_items
 from ..reading.cues import compile_cue, cue_entries
 from ..text import normalise
 
-PHRASE_FILES = ("phrases/patterns.yml", "phrases/skills.yml", "phrases/acts.yml")
+# The scorer's cue files; the dialogue acts (acts.yml) are not labelled in the corpus, so corpus support
+# says nothing about them.
+PHRASE_FILES = ("phrases/patterns.yml", "phrases/skills.yml")
 NOT_CUES = ("missing", "messages", "name", "late_stages", "price_talk_stages", "curt_chars", "lecture_chars",
             "lecture_sentences", "stopwords")
 

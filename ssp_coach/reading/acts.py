@@ -16,6 +16,7 @@ INTENT_ACTS = {
     "greet": "greet", "overview": "overview", "explain_process": "process", "present_product": "product",
     "quote_price": "price", "invite_test_drive": "test_drive", "attempt_close": "close",
     "small_talk": "small_talk", "arrange_appointment": "appointment", "ask_referral": "referral",
+    "goodbye": "goodbye",
 }
 
 
