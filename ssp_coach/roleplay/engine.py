@@ -22,7 +22,7 @@ PROBLEM_RESPONSES = {
     "pressure": "utter_customer_pressured", "contradict": "utter_customer_contradicted",
     "dismissive": "utter_customer_dismissed", "blame": "utter_customer_dismissed",
     "belittle_competitor": "utter_customer_belittled_competitor", "belittle_customer": "utter_customer_belittled",
-    "off_topic": "utter_customer_off_topic", "noisy_engine": "utter_customer_noisy_engine",
+    "off_topic": "utter_customer_dodged", "noisy_engine": "utter_customer_noisy_engine",
     "bare_price": "utter_customer_bare_price", "lecture": "utter_customer_lectured",
     "vague_claim": "utter_customer_vague_claim", "long_speech": "utter_customer_long_speech",
 }
