@@ -1,4 +1,5 @@
 """The trainee chat window (/) and its JSON API, forwarding to Rasa's REST channel."""
+
 import json
 import re
 
@@ -90,8 +91,9 @@ async def new_conversation(request):
 def _fresh_conversation(request, session: dict):
     """A new conversation id for this trainee, and the /start message that opens the coach menu."""
     session["conv"] = auth.new_conversation_id()
-    resp = _json({"trainee": session["who"],
-                  "start": "/start" + json.dumps({"trainee": session["who"]}, ensure_ascii=False)})
+    resp = _json(
+        {"trainee": session["who"], "start": "/start" + json.dumps({"trainee": session["who"]}, ensure_ascii=False)}
+    )
     auth.save_trainee_session(request, resp, session)
     return resp
 
@@ -140,5 +142,10 @@ async def history(request):
         events = await rasa_client.tracker_events(request.app.ctx.config, session["conv"])
     except rasa_client.RasaUnavailable as error:
         return _json({"error": str(error), "trainee": session["who"]}, 503)
-    return _json({"trainee": session["who"], "messages": rasa_client.history_items(events),
-                  "mode": rasa_client.current_mode(events)})
+    return _json(
+        {
+            "trainee": session["who"],
+            "messages": rasa_client.history_items(events),
+            "mode": rasa_client.current_mode(events),
+        }
+    )
