@@ -99,7 +99,7 @@ class GuardedRestInput(RestInput):
                 return None
             try:
                 body = json.loads(request.body or b"")
-            except (ValueError, UnicodeDecodeError):
+            except (ValueError, UnicodeDecodeError, RecursionError):
                 return response.json({"error": "请求体不是有效的 JSON。"}, status=400, ensure_ascii=False)
             error = check_fields(body)
             if error:

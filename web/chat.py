@@ -34,7 +34,7 @@ def json_field(request, key: str) -> str:
     that cannot be stored (a lone surrogate such as "\ud800")."""
     try:
         body = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: absurdly deep nesting
         raise BadBody("请求内容不是有效的 JSON。") from None
     if not isinstance(body, dict):
         raise BadBody("请求内容须为 JSON 对象。")
@@ -122,9 +122,11 @@ async def chat(request):
         answers = await rasa_client.send(config, session["conv"], message, session["who"])
     except rasa_client.RasaUnavailable as error:
         return _json({"error": str(error), "retry": True}, 503)
-    if not answers:  # Rasa answers [] when a custom action failed: never show the trainee nothing
+    if not answers:  # never show the trainee nothing
         rasa_client.forget_action_server_health(config)
-        return _coach_error(rasa_client.COACH_EMPTY)
+        if not await rasa_client.action_server_up(config):  # it died during the turn
+            return _coach_error(rasa_client.COACH_EMPTY)
+        answers = [{"recipient_id": session["conv"], "text": rasa_client.COACH_NO_REPLY}]
     return _json({"messages": answers})
 
 

@@ -22,8 +22,8 @@ COACH_DOWN = (
 COACH_EMPTY = "【教练】这一轮没有收到客户的回应（陪练服务可能刚刚重启），您输入的内容已保留，请点“重试”再发送一次。"
 
 
-class CustomerUnavailable(Exception):
-    """The action server (the customer, the scorer, /end) cannot run; nothing was sent to Rasa."""
+# Rasa answered nothing although the action server is up (a command with nothing to do in this phase).
+COACH_NO_REPLY = "【教练】这句话客户没有回应。可以换个说法继续，或输入 /help 查看可用的命令。"
 
 
 _health_ok_until: Dict[str, float] = {}
