@@ -117,6 +117,8 @@ async def chat(request):
     message = rasa_client.safe_message(text, session["who"])
     config = request.app.ctx.config
     if not await rasa_client.action_server_up(config):
+        if not await rasa_client.rasa_up(config):  # both down: say the conversation service is down
+            return _json({"error": "暂时连接不上对话服务，请稍后重试。您输入的内容已保留。", "retry": True}, 503)
         return _coach_error(rasa_client.COACH_DOWN)
     try:
         answers = await rasa_client.send(config, session["conv"], message, session["who"])

@@ -50,6 +50,15 @@ async def action_server_up(config, cache_seconds: float = 0.0) -> bool:
     return ok
 
 
+async def rasa_up(config) -> bool:
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=3)) as http:
+            async with http.get(f"{config.rasa_url}/") as resp:
+                return resp.status < 400
+    except (asyncio.TimeoutError, aiohttp.ClientError):
+        return False
+
+
 def forget_action_server_health(config) -> None:
     _health_ok_until.pop(getattr(config, "action_health_url", ""), None)
 
