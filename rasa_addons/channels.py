@@ -3,8 +3,8 @@ shape checks, registered in credentials.yml instead of `rest:` and `socketio:`.
 
 - Request bodies over SSP_RASA_MAX_BODY bytes (default 64 KiB) are refused by Sanic with 413 before
   they are read (REQUEST_MAX_SIZE for the whole Rasa server), socket.io packets likewise.
-- A message over SSP_MAX_MESSAGE characters (default 2,000) never reaches NLU: REST answers 400 with a
-  Chinese error, socket.io answers with a bot message saying so. One huge message can therefore no
+- A message over SSP_MAX_MESSAGE characters (default 2,000) never reaches NLU: the REST and socket.io
+  channels answer at once with a bot message saying so, in Chinese (nothing is stored). One huge message can therefore no
   longer stall every conversation, nor write a huge log line.
 - A REST body that is not a JSON object, or whose fields have the wrong type, gets 400 (Rasa 3.6
   answers 500 to a list body and stores a non-string message).
@@ -54,10 +54,10 @@ def check_fields(body: Any) -> Optional[str]:
         return BAD_BODY
     if channel is not None and not isinstance(channel, str):
         return BAD_BODY
-    if isinstance(message, str) and len(message) > MAX_MESSAGE:
-        return TOO_LONG
     if any(isinstance(v, str) and _has_lone_surrogate(v) for v in (sender, message, channel)):
         return "消息包含无效字符（不成对的代理字符），请重新输入。"
+    if isinstance(message, str) and len(message) > MAX_MESSAGE:
+        return TOO_LONG
     return None
 
 
@@ -99,9 +99,12 @@ class GuardedRestInput(RestInput):
                 return None
             try:
                 body = json.loads(request.body or b"")
-            except (ValueError, UnicodeDecodeError):
+            except (ValueError, UnicodeDecodeError, RecursionError):
                 return response.json({"error": "请求体不是有效的 JSON。"}, status=400, ensure_ascii=False)
             error = check_fields(body)
+            if error == TOO_LONG:  # a well-formed but over-long message: the bot says so, NLU never sees it
+                sender = body.get("sender") or "default"
+                return response.json([{"recipient_id": sender, "text": TOO_LONG}], ensure_ascii=False)
             if error:
                 return response.json({"error": error}, status=400, ensure_ascii=False)
             return None

@@ -18,7 +18,9 @@ export SSP_MODELS_DIR=${SSP_MODELS_DIR:-$ROOT/models}
 export SSP_PG_HOST=${SSP_PG_HOST:-127.0.0.1} SSP_PG_PORT=${SSP_PG_PORT:-5432} SSP_PG_DB=${SSP_PG_DB:-ssp_coach} SSP_PG_LOGIN_DB=${SSP_PG_LOGIN_DB:-postgres}
 export SSP_PG_USER=${SSP_PG_USER:-postgres} SSP_PG_PASSWORD=${SSP_PG_PASSWORD:-}
 export SSP_REDIS_HOST=${SSP_REDIS_HOST:-127.0.0.1} SSP_REDIS_PORT=${SSP_REDIS_PORT:-6379} SSP_REDIS_DB=${SSP_REDIS_DB:-0}
-mkdir -p "$SSP_DATA_DIR"
+# var/ holds the databases, logs and secrets: private to this user (0700 directory, 0600 files).
+(umask 077; mkdir -p "$SSP_DATA_DIR")
+chmod 700 "$SSP_DATA_DIR"
 # The HTTP API token: random per installation unless given, kept private under var/.
 if [ -z "${SSP_RASA_TOKEN:-}" ]; then
   if [ ! -s "$SSP_DATA_DIR/rasa_token" ]; then

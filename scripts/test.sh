@@ -16,6 +16,11 @@ fi
 model=$(scripts/train_if_needed.sh | tail -n 1)
 export SSP_RASA_MODEL=$model
 
+echo "==> static checks: ruff (lint + format) and mypy on web/"
+"$SSP_VENV/bin/ruff" check web/
+"$SSP_VENV/bin/ruff" format --check web/
+"$SSP_VENV/bin/mypy" web/
+
 echo "==> rasa data validate"
 "$SSP_VENV/bin/python" scripts/validate_data.py
 

@@ -1,4 +1,5 @@
 """`python -m web`: serve the trainee chat and the trainer review on SSP_WEB_HOST:SSP_WEB_PORT."""
+
 from .app import create_app
 from .config import WebConfig
 

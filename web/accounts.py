@@ -1,10 +1,11 @@
 """Trainer accounts: scrypt password hashes with a per-user salt, and the account CLI.
 
-    python -m web.accounts ensure-default   # first run: creates 'admin' with a random password, prints it once
-    python -m web.accounts add NAME         # asks for a password (or prints a generated one)
-    python -m web.accounts passwd NAME
-    python -m web.accounts unlock NAME      # forget failed logins for NAME (from every address)
+python -m web.accounts ensure-default   # first run: creates 'admin' with a random password, prints it once
+python -m web.accounts add NAME         # asks for a password (or prints a generated one)
+python -m web.accounts passwd NAME
+python -m web.accounts unlock NAME      # forget failed logins for NAME (from every address)
 """
+
 import argparse
 import base64
 import getpass
@@ -20,7 +21,7 @@ from .review_store import ReviewStore
 
 DEFAULT_TRAINER = "admin"
 NAME_RE = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{1,64}$")
-SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
+SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 
 def hash_password(password: str) -> str:
@@ -42,8 +43,9 @@ def verify_password(password: str, stored: Optional[str]) -> bool:
         return False
     if scheme != "scrypt":
         return False
-    candidate = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), n=n, r=r, p=p,
-                               dklen=len(base64.b64decode(digest)))
+    candidate = hashlib.scrypt(
+        password.encode(), salt=base64.b64decode(salt), n=n, r=r, p=p, dklen=len(base64.b64decode(digest))
+    )
     return hmac.compare_digest(candidate, base64.b64decode(digest))
 
 
@@ -94,8 +96,9 @@ def main(argv=None) -> int:
         print("password too short (at least 8 characters)", file=sys.stderr)
         return 2
     if not store.set_password_hash(args.name, hash_password(password), create=args.command == "add"):
-        print(f"account {args.name!r} {'already exists' if args.command == 'add' else 'does not exist'}",
-              file=sys.stderr)
+        print(
+            f"account {args.name!r} {'already exists' if args.command == 'add' else 'does not exist'}", file=sys.stderr
+        )
         return 1
     print(f"{'account created' if args.command == 'add' else 'password changed'}: {args.name}")
     if generated:

@@ -1,4 +1,5 @@
 """Application factory: wires configuration, the two stores, templates, routes and security headers."""
+
 from pathlib import Path
 from typing import Optional
 
@@ -14,8 +15,10 @@ from .tracker_reader import TrackerReader
 
 HERE = Path(__file__).resolve().parent
 # No inline scripts anywhere: even if some text escaped the templates, the browser would not run it.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-       "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
 
 
 MAX_BODY = 256 * 1024  # every form and JSON body of this app is far smaller
@@ -37,8 +40,12 @@ def create_app(config: Optional[WebConfig] = None, name: str = "ssp_coach_web") 
     app.ctx.review = ReviewStore(config.review_db_url)
     app.ctx.reader = TrackerReader(config.tracker_db_url)
     app.ctx.login_guard = LoginGuard.from_env(app.ctx.review)
-    templates = Environment(loader=FileSystemLoader(str(HERE / "templates")),
-                            autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+    templates = Environment(
+        loader=FileSystemLoader(str(HERE / "templates")),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     app.ctx.render = lambda template, **ctx: templates.get_template(template).render(**ctx)
     app.static("/static", str(HERE / "static"))
     app.blueprint(chat.bp)

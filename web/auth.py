@@ -5,6 +5,7 @@ conversation id only ever comes from this cookie, so a trainee can only talk in 
 Trainer: a random session token in a cookie; its hash, expiry and CSRF token live in the review DB,
 so logout and expiry are enforced server-side.
 """
+
 import base64
 import hashlib
 import hmac
@@ -36,7 +37,8 @@ def unsign(secret: str, value: Optional[str]) -> Optional[Dict[str, Any]]:
     if not value or "." not in value:
         return None
     body, mac = value.rsplit(".", 1)
-    if not hmac.compare_digest(mac, hmac.new(secret.encode(), body.encode(), hashlib.sha256).hexdigest()):
+    expected = hmac.new(secret.encode(), body.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(mac.encode("utf-8", "surrogatepass"), expected.encode()):
         return None
     try:
         payload = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
@@ -72,8 +74,7 @@ def trainee_session(request) -> Dict[str, Any]:
 
 
 def save_trainee_session(request, resp, session: Dict[str, Any]) -> None:
-    set_cookie(resp, TRAINEE_COOKIE, sign(request.app.ctx.config.secret_key, session),
-               TRAINEE_COOKIE_DAYS * 86400)
+    set_cookie(resp, TRAINEE_COOKIE, sign(request.app.ctx.config.secret_key, session), TRAINEE_COOKIE_DAYS * 86400)
 
 
 # -- trainer sessions ----------------------------------------------------------------------------
@@ -107,6 +108,7 @@ def end_trainer_session(request, resp) -> None:
 
 def trainer_required(api: bool = False):
     """Pages redirect to the login form, data endpoints answer 401; POSTs also need the CSRF token."""
+
     def decorator(handler):
         @wraps(handler)
         async def wrapped(request, *args, **kwargs):
@@ -119,5 +121,7 @@ def trainer_required(api: bool = False):
                 return response.text("403 invalid CSRF token", status=403)
             request.ctx.trainer = session
             return await handler(request, *args, **kwargs)
+
         return wrapped
+
     return decorator

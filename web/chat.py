@@ -1,4 +1,5 @@
 """The trainee chat window (/) and its JSON API, forwarding to Rasa's REST channel."""
+
 import json
 import re
 
@@ -33,7 +34,7 @@ def json_field(request, key: str) -> str:
     that cannot be stored (a lone surrogate such as "\ud800")."""
     try:
         body = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: absurdly deep nesting
         raise BadBody("请求内容不是有效的 JSON。") from None
     if not isinstance(body, dict):
         raise BadBody("请求内容须为 JSON 对象。")
@@ -90,8 +91,9 @@ async def new_conversation(request):
 def _fresh_conversation(request, session: dict):
     """A new conversation id for this trainee, and the /start message that opens the coach menu."""
     session["conv"] = auth.new_conversation_id()
-    resp = _json({"trainee": session["who"],
-                  "start": "/start" + json.dumps({"trainee": session["who"]}, ensure_ascii=False)})
+    resp = _json(
+        {"trainee": session["who"], "start": "/start" + json.dumps({"trainee": session["who"]}, ensure_ascii=False)}
+    )
     auth.save_trainee_session(request, resp, session)
     return resp
 
@@ -115,14 +117,18 @@ async def chat(request):
     message = rasa_client.safe_message(text, session["who"])
     config = request.app.ctx.config
     if not await rasa_client.action_server_up(config):
+        if not await rasa_client.rasa_up(config):  # both down: say the conversation service is down
+            return _json({"error": "暂时连接不上对话服务，请稍后重试。您输入的内容已保留。", "retry": True}, 503)
         return _coach_error(rasa_client.COACH_DOWN)
     try:
         answers = await rasa_client.send(config, session["conv"], message, session["who"])
     except rasa_client.RasaUnavailable as error:
         return _json({"error": str(error), "retry": True}, 503)
-    if not answers:  # Rasa answers [] when a custom action failed: never show the trainee nothing
+    if not answers:  # never show the trainee nothing
         rasa_client.forget_action_server_health(config)
-        return _coach_error(rasa_client.COACH_EMPTY)
+        if not await rasa_client.action_server_up(config):  # it died during the turn
+            return _coach_error(rasa_client.COACH_EMPTY)
+        answers = [{"recipient_id": session["conv"], "text": rasa_client.COACH_NO_REPLY}]
     return _json({"messages": answers})
 
 
@@ -140,5 +146,10 @@ async def history(request):
         events = await rasa_client.tracker_events(request.app.ctx.config, session["conv"])
     except rasa_client.RasaUnavailable as error:
         return _json({"error": str(error), "trainee": session["who"]}, 503)
-    return _json({"trainee": session["who"], "messages": rasa_client.history_items(events),
-                  "mode": rasa_client.current_mode(events)})
+    return _json(
+        {
+            "trainee": session["who"],
+            "messages": rasa_client.history_items(events),
+            "mode": rasa_client.current_mode(events),
+        }
+    )

@@ -1,4 +1,5 @@
 """Web app settings, read once from the environment (see web/README.md for the variables)."""
+
 import os
 import secrets
 from dataclasses import dataclass
@@ -40,9 +41,9 @@ class WebConfig:
     secret_key: str
     session_hours: float
     rasa_timeout: float = 60.0
-    idle_minutes: float = 30.0          # a trainer session unused this long is ended
-    action_health_url: str = ""         # the action server's /health, checked before a message goes to Rasa
-    proxies_count: int = 0              # reverse proxies in front (trust their X-Forwarded-For)
+    idle_minutes: float = 30.0  # a trainer session unused this long is ended
+    action_health_url: str = ""  # the action server's /health, checked before a message goes to Rasa
+    proxies_count: int = 0  # reverse proxies in front (trust their X-Forwarded-For)
 
     @classmethod
     def from_env(cls) -> "WebConfig":

@@ -1,5 +1,6 @@
 """CSRF protection: a per-session token echoed in forms (field `csrf_token`) or in the X-CSRF-Token
 header, plus a same-origin check of the Origin header when the browser sends one."""
+
 import hmac
 import secrets
 from typing import Optional
@@ -26,6 +27,12 @@ def submitted_token(request) -> str:
     return request.form.get(FIELD) or ""
 
 
+def same_token(given: Optional[str], expected: Optional[str]) -> bool:
+    """Constant-time comparison that also copes with non-ASCII input (str compare_digest raises on it)."""
+    if not given or not expected:
+        return False
+    return hmac.compare_digest(given.encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass"))
+
+
 def valid(request, expected: Optional[str]) -> bool:
-    token = submitted_token(request)
-    return bool(expected) and bool(token) and same_origin(request) and hmac.compare_digest(token, expected)
+    return same_token(submitted_token(request), expected) and same_origin(request)

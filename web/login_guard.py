@@ -16,6 +16,7 @@ web processes, on SQLite and PostgreSQL alike), within a sliding `window`:
   `python -m web.accounts unlock NAME`).
 A successful login forgets that address's failures for the account.
 """
+
 import asyncio
 import os
 import time
@@ -73,8 +74,15 @@ class Verdict:
 
 
 class LoginGuard:
-    def __init__(self, store: ReviewStore, address_limit: int = 20, account_limit: int = 5,
-                 window: float = 900, workers: Optional[int] = None, queue: int = 64):
+    def __init__(
+        self,
+        store: ReviewStore,
+        address_limit: int = 20,
+        account_limit: int = 5,
+        window: float = 900,
+        workers: Optional[int] = None,
+        queue: int = 64,
+    ):
         self.store = store
         self.address_limit, self.account_limit, self.window = address_limit, account_limit, window
         self.pool = HashPool(workers or max(1, (os.cpu_count() or 2) // 2), queue)
@@ -88,10 +96,14 @@ class LoginGuard:
     def from_env(cls, store: ReviewStore) -> "LoginGuard":
         env = os.environ.get
         workers = env("SSP_LOGIN_WORKERS")
-        return cls(store, address_limit=int(env("SSP_LOGIN_ADDRESS_LIMIT", "20")),
-                   account_limit=int(env("SSP_LOGIN_ACCOUNT_LIMIT", "5")),
-                   window=float(env("SSP_LOGIN_WINDOW", "900")),
-                   workers=int(workers) if workers else None, queue=int(env("SSP_LOGIN_QUEUE", "64")))
+        return cls(
+            store,
+            address_limit=int(env("SSP_LOGIN_ADDRESS_LIMIT", "20")),
+            account_limit=int(env("SSP_LOGIN_ACCOUNT_LIMIT", "5")),
+            window=float(env("SSP_LOGIN_WINDOW", "900")),
+            workers=int(workers) if workers else None,
+            queue=int(env("SSP_LOGIN_QUEUE", "64")),
+        )
 
     async def check(self, account: str, address: str) -> Verdict:
         return await self._db(self._check, account, address)

@@ -1,4 +1,5 @@
 """Talking to Rasa: the REST channel for messages, the token-protected HTTP API for the history."""
+
 import asyncio
 import json
 import time
@@ -14,14 +15,15 @@ class RasaUnavailable(Exception):
 
 # Shown as a coach note in the chat when the customer cannot answer (the action server is down or a
 # reply came back empty); the trainee's text stays in the input box and the turn can be retried.
-COACH_DOWN = ("【教练】客户暂时无法回应（陪练服务正在重启），您刚才输入的内容已保留，"
-              "请稍等几秒后点“重试”。本轮不会计分，也不会丢失之前的对话。")
-COACH_EMPTY = ("【教练】这一轮没有收到客户的回应（陪练服务可能刚刚重启），您输入的内容已保留，"
-               "请点“重试”再发送一次。")
+COACH_DOWN = (
+    "【教练】客户暂时无法回应（陪练服务正在重启），您刚才输入的内容已保留，"
+    "请稍等几秒后点“重试”。本轮不会计分，也不会丢失之前的对话。"
+)
+COACH_EMPTY = "【教练】这一轮没有收到客户的回应（陪练服务可能刚刚重启），您输入的内容已保留，请点“重试”再发送一次。"
 
 
-class CustomerUnavailable(Exception):
-    """The action server (the customer, the scorer, /end) cannot run; nothing was sent to Rasa."""
+# Rasa answered nothing although the action server is up (a command with nothing to do in this phase).
+COACH_NO_REPLY = "【教练】这句话客户没有回应。可以换个说法继续，或输入 /help 查看可用的命令。"
 
 
 _health_ok_until: Dict[str, float] = {}
@@ -48,6 +50,15 @@ async def action_server_up(config, cache_seconds: float = 0.0) -> bool:
     return ok
 
 
+async def rasa_up(config) -> bool:
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=3)) as http:
+            async with http.get(f"{config.rasa_url}/") as resp:
+                return resp.status < 400
+    except (asyncio.TimeoutError, aiohttp.ClientError):
+        return False
+
+
 def forget_action_server_health(config) -> None:
     _health_ok_until.pop(getattr(config, "action_health_url", ""), None)
 
@@ -66,22 +77,33 @@ async def _request(method: str, url: str, timeout: float, **kwargs) -> Any:
 
 
 async def send(config, sender: str, text: str, trainee: str) -> List[Dict[str, Any]]:
-    answer = await _request("POST", f"{config.rasa_url}/webhooks/rest/webhook", config.rasa_timeout,
-                            json={"sender": sender, "message": text, "metadata": {"trainee": trainee}})
+    answer = await _request(
+        "POST",
+        f"{config.rasa_url}/webhooks/rest/webhook",
+        config.rasa_timeout,
+        json={"sender": sender, "message": text, "metadata": {"trainee": trainee}},
+    )
     return answer if isinstance(answer, list) else []
 
 
 async def tracker_events(config, sender: str) -> List[Dict[str, Any]]:
-    url = (f"{config.rasa_url}/conversations/{quote(sender, safe='')}/tracker"
-           f"?include_events=ALL&token={quote(config.rasa_token, safe='')}")
+    url = (
+        f"{config.rasa_url}/conversations/{quote(sender, safe='')}/tracker"
+        f"?include_events=ALL&token={quote(config.rasa_token, safe='')}"
+    )
     tracker = await _request("GET", url, 15)
     events = tracker.get("events") if isinstance(tracker, dict) else None
     return events if isinstance(events, list) else []
 
 
-def _payload_titles(events: List[Dict[str, Any]]) -> Dict[str, str]:
-    return {b.get("payload"): b.get("title") for e in events if e.get("event") == "bot"
-            for b in ((e.get("data") or {}).get("buttons") or []) if isinstance(b, dict)}
+def _payload_titles(events: List[Dict[str, Any]]) -> Dict[Any, Any]:
+    return {
+        b.get("payload"): b.get("title")
+        for e in events
+        if e.get("event") == "bot"
+        for b in ((e.get("data") or {}).get("buttons") or [])
+        if isinstance(b, dict)
+    }
 
 
 def history_items(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
@@ -133,4 +155,3 @@ def safe_message(text: str, trainee: str) -> str:
     if name == "/start":
         entities["trainee"] = trainee
     return name + (json.dumps(entities, ensure_ascii=False) if entities else "")
-

@@ -1,13 +1,14 @@
 """The trainer review area (/review): login, session list, transcript, comments, overrides,
 cohort view and exports. Every route needs a trainer login (pages redirect, data answers 401)."""
+
 import base64
-import hmac
 import re
 import time
 from collections import defaultdict
 from typing import Dict, List, Optional, Tuple
 
 from sanic import Blueprint, response
+
 from ssp_coach.roleplay.catalog import CUSTOMER_TYPES
 
 from . import accounts, auth, charts, csrf
@@ -23,10 +24,19 @@ MAX_COMMENT = 2000
 
 def _render(request, template: str, **ctx):
     trainer = getattr(request.ctx, "trainer", None)
-    return response.html(request.app.ctx.render(
-        template, trainer=trainer, csrf_token=trainer["csrf_token"] if trainer else "",
-        label=label, scenarios=scenarios(), patterns=PATTERNS, customer_types=list(CUSTOMER_TYPES),
-        outcomes=OUTCOME_FILTERS, **ctx))
+    return response.html(
+        request.app.ctx.render(
+            template,
+            trainer=trainer,
+            csrf_token=trainer["csrf_token"] if trainer else "",
+            label=label,
+            scenarios=scenarios(),
+            patterns=PATTERNS,
+            customer_types=list(CUSTOMER_TYPES),
+            outcomes=OUTCOME_FILTERS,
+            **ctx,
+        )
+    )
 
 
 def _ctx(request):
@@ -35,10 +45,15 @@ def _ctx(request):
 
 # -- login / logout ------------------------------------------------------------------------------
 @bp.get("/login")
-async def login_form(request, error: str = "", status: int = 200):
+async def login_form(request):
+    return _login_page(request)
+
+
+def _login_page(request, error: str = "", status: int = 200):
     token = csrf.new_token()
-    resp = response.html(request.app.ctx.render("login.html", csrf_token=token, error=error, trainer=None),
-                         status=status)
+    resp = response.html(
+        request.app.ctx.render("login.html", csrf_token=token, error=error, trainer=None), status=status
+    )
     auth.set_cookie(resp, auth.LOGIN_CSRF_COOKIE, token, 3600, path="/review")
     return resp
 
@@ -47,8 +62,8 @@ async def login_form(request, error: str = "", status: int = 200):
 async def login(request):
     expected = request.cookies.get(auth.LOGIN_CSRF_COOKIE) or ""
     given = request.form.get(csrf.FIELD) or ""
-    if not (expected and hmac.compare_digest(expected, given) and csrf.same_origin(request)):
-        return await login_form(request, "页面已过期，请重新登录。", 403)
+    if not (expected and csrf.same_token(given, expected) and csrf.same_origin(request)):
+        return _login_page(request, "页面已过期，请重新登录。", 403)
     name = (request.form.get("username") or "").strip()[:64]
     password = (request.form.get("password") or "")[:1024]
     guard = _ctx(request).login_guard
@@ -56,17 +71,16 @@ async def login(request):
     verdict = await guard.check(name, address)
     if not verdict.allowed:
         minutes = round(guard.window / 60)
-        why = ("这台电脑登录失败次数过多" if verdict.reason == "address"
-               else "该账号从这台电脑登录失败次数过多")
-        return await login_form(request, f"{why}，请 {minutes} 分钟后再试，或请其他培训师在“账号”页解锁。", 429)
+        why = "这台电脑登录失败次数过多" if verdict.reason == "address" else "该账号从这台电脑登录失败次数过多"
+        return _login_page(request, f"{why}，请 {minutes} 分钟后再试，或请其他培训师在“账号”页解锁。", 429)
     stored = _ctx(request).review.get_password_hash(name)
     try:
         ok = await guard.pool.run(address, accounts.verify_password, password, stored)
     except Busy:
-        return await login_form(request, "登录请求过多，服务器正忙，请稍后再试。", 503)
+        return _login_page(request, "登录请求过多，服务器正忙，请稍后再试。", 503)
     if not ok:
         await guard.failed(name, address)
-        return await login_form(request, "用户名或密码错误。", 401)
+        return _login_page(request, "用户名或密码错误。", 401)
     await guard.succeeded(name, address)
     resp = response.redirect("/review")
     auth.start_trainer_session(request, resp, name)
@@ -94,8 +108,9 @@ def _filtered(request) -> Tuple[Filters, List[Row]]:
 async def session_list(request):
     filters, rows = _filtered(request)
     trainees = sorted({r.rp.trainee for r in load_rows(_ctx(request).reader, _ctx(request).review) if r.rp.trainee})
-    return _render(request, "review_list.html", filters=filters, rows=rows, sort_keys=SORT_KEYS,
-                   trainees=trainees, when=_when)
+    return _render(
+        request, "review_list.html", filters=filters, rows=rows, sort_keys=SORT_KEYS, trainees=trainees, when=_when
+    )
 
 
 @bp.get("/export.csv")
@@ -103,8 +118,11 @@ async def session_list(request):
 async def export_csv(request):
     _, rows = _filtered(request)
     stamp = time.strftime("%Y%m%d-%H%M")
-    return response.text(sessions_csv(rows), content_type="text/csv; charset=utf-8",
-                         headers={"Content-Disposition": f'attachment; filename="ssp-sessions-{stamp}.csv"'})
+    return response.text(
+        sessions_csv(rows),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="ssp-sessions-{stamp}.csv"'},
+    )
 
 
 # -- one session -------------------------------------------------------------------------------
@@ -113,12 +131,20 @@ def _session_context(request, roleplay_id: str) -> Optional[Dict]:
     if rp is None:
         return None
     history = _ctx(request).review.override_history(roleplay_id)
-    return {"rp": rp, "lines": lines_view(rp.lines), "comments": _ctx(request).review.comments_for(roleplay_id),
-            "overrides": history, "override": history[0] if history else None,
-            "trust_svg": charts.trust_chart(rp.trust), "card": rp.scorecard, "when": _when,
-            # The stored radar SVG is shown as an image: an <img> never runs scripts inside an SVG.
-            "radar_uri": ("data:image/svg+xml;base64," + base64.b64encode(rp.radar_svg.encode()).decode()
-                          if rp.radar_svg else "")}
+    return {
+        "rp": rp,
+        "lines": lines_view(rp.lines),
+        "comments": _ctx(request).review.comments_for(roleplay_id),
+        "overrides": history,
+        "override": history[0] if history else None,
+        "trust_svg": charts.trust_chart(rp.trust),
+        "card": rp.scorecard,
+        "when": _when,
+        # The stored radar SVG is shown as an image: an <img> never runs scripts inside an SVG.
+        "radar_uri": (
+            "data:image/svg+xml;base64," + base64.b64encode(rp.radar_svg.encode()).decode() if rp.radar_svg else ""
+        ),
+    }
 
 
 @bp.get("/sessions/<roleplay_id>")
@@ -183,8 +209,13 @@ def parse_score(text: str) -> Optional[float]:
 @bp.get("/accounts")
 @auth.trainer_required()
 async def accounts_page(request):
-    return _render(request, "accounts.html", locked=_ctx(request).login_guard.locked_accounts(),
-                   names=_ctx(request).review.trainer_names(), when=_when)
+    return _render(
+        request,
+        "accounts.html",
+        locked=_ctx(request).login_guard.locked_accounts(),
+        names=_ctx(request).review.trainer_names(),
+        when=_when,
+    )
 
 
 @bp.post("/accounts/<name>/unlock")
@@ -210,9 +241,16 @@ async def cohort(request):
     for r in sorted(rows, key=lambda r: r.rp.started_at):
         if r.rp.trainee in chosen:
             by_trainee[r.rp.trainee].append(r)
-    table = [{"trainee": t, "sessions": len(by_trainee[t]), "overall": _mean(r.final_score for r in by_trainee[t]),
-              "patterns": {p: _mean(r.rp.pattern_scores[p] for r in by_trainee[t]) for p in PATTERNS},
-              "last": max((r.rp.started_at for r in by_trainee[t]), default=0)} for t in chosen]
+    table = [
+        {
+            "trainee": t,
+            "sessions": len(by_trainee[t]),
+            "overall": _mean(r.final_score for r in by_trainee[t]),
+            "patterns": {p: _mean(r.rp.pattern_scores[p] for r in by_trainee[t]) for p in PATTERNS},
+            "last": max((r.rp.started_at for r in by_trainee[t]), default=0),
+        }
+        for t in chosen
+    ]
     # x axis: the n-th role-play of each trainee, in time order, so progress is comparable across trainees
     longest = max((len(by_trainee[t]) for t in chosen), default=0)
     series = [(t, [r.final_score for r in by_trainee[t]] + [None] * (longest - len(by_trainee[t]))) for t in chosen]

@@ -3,6 +3,7 @@
 Only what Rasa does not keep lives here; transcripts and automatic scores stay in the tracker store.
 SQLAlchemy Core 1.4, so the same code runs on SQLite (default) and PostgreSQL.
 """
+
 import hashlib
 import os
 import time
@@ -14,7 +15,8 @@ import sqlalchemy as sa
 metadata = sa.MetaData()
 
 trainers = sa.Table(
-    "trainers", metadata,
+    "trainers",
+    metadata,
     sa.Column("name", sa.String(64), primary_key=True),
     sa.Column("password_hash", sa.String(512), nullable=False),
     sa.Column("created_at", sa.Float, nullable=False),
@@ -22,18 +24,20 @@ trainers = sa.Table(
 
 # Only a hash of each session token is stored, so a leaked database does not log anyone in.
 trainer_sessions = sa.Table(
-    "trainer_sessions", metadata,
+    "trainer_sessions",
+    metadata,
     sa.Column("token_hash", sa.String(64), primary_key=True),
     sa.Column("trainer", sa.String(64), nullable=False),
     sa.Column("csrf_token", sa.String(64), nullable=False),
     sa.Column("expires_at", sa.Float, nullable=False),
-    sa.Column("last_seen", sa.Float, nullable=True),     # for the idle timeout (added later: may be NULL)
+    sa.Column("last_seen", sa.Float, nullable=True),  # for the idle timeout (added later: may be NULL)
 )
 
 # Failed trainer logins, kept in the database so throttling survives restarts and is shared by every
 # web process: one row per failure, with the account name tried and the client address.
 login_failures = sa.Table(
-    "login_failures", metadata,
+    "login_failures",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("account", sa.String(64), nullable=False, index=True),
     sa.Column("address", sa.String(64), nullable=False, index=True),
@@ -41,17 +45,19 @@ login_failures = sa.Table(
 )
 
 comments = sa.Table(
-    "comments", metadata,
+    "comments",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("roleplay_id", sa.String(64), nullable=False, index=True),
-    sa.Column("event_id", sa.Integer, nullable=False),   # the tracker store's events.id of the turn
+    sa.Column("event_id", sa.Integer, nullable=False),  # the tracker store's events.id of the turn
     sa.Column("trainer", sa.String(64), nullable=False),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("created_at", sa.Float, nullable=False),
 )
 
 overrides = sa.Table(
-    "score_overrides", metadata,
+    "score_overrides",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("roleplay_id", sa.String(64), nullable=False, index=True),
     sa.Column("score", sa.Float, nullable=False),
@@ -76,7 +82,7 @@ def token_hash(token: str) -> str:
 class ReviewStore:
     def __init__(self, url: str):
         if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-            _private_sqlite_file(Path(url[len("sqlite:///"):]))
+            _private_sqlite_file(Path(url[len("sqlite:///") :]))
         self.engine = sa.create_engine(url, future=True)
         metadata.create_all(self.engine)
         self._add_missing_columns()
@@ -115,17 +121,30 @@ class ReviewStore:
         now = time.time()
         with self.engine.begin() as c:
             c.execute(trainer_sessions.delete().where(trainer_sessions.c.expires_at < now))
-            c.execute(trainer_sessions.insert().values(token_hash=token_hash(token), trainer=trainer,
-                                                       csrf_token=csrf_token, expires_at=expires_at, last_seen=now))
+            c.execute(
+                trainer_sessions.insert().values(
+                    token_hash=token_hash(token),
+                    trainer=trainer,
+                    csrf_token=csrf_token,
+                    expires_at=expires_at,
+                    last_seen=now,
+                )
+            )
 
     def find_session(self, token: str, idle_seconds: Optional[float] = None) -> Optional[Dict]:
         """The live session of this token. With idle_seconds, a session unused for longer is ended
         (deleted) and None is returned; otherwise its last use is recorded."""
         now = time.time()
         with self.engine.begin() as c:
-            row = c.execute(sa.select(trainer_sessions).where(
-                trainer_sessions.c.token_hash == token_hash(token),
-                trainer_sessions.c.expires_at > now)).mappings().first()
+            row = (
+                c.execute(
+                    sa.select(trainer_sessions).where(
+                        trainer_sessions.c.token_hash == token_hash(token), trainer_sessions.c.expires_at > now
+                    )
+                )
+                .mappings()
+                .first()
+            )
             if row is None:
                 return None
             if idle_seconds is not None:
@@ -133,8 +152,11 @@ class ReviewStore:
                     c.execute(trainer_sessions.delete().where(trainer_sessions.c.token_hash == row["token_hash"]))
                     return None
                 if now - (row["last_seen"] or 0) > min(5.0, idle_seconds / 4):  # not a write on every request
-                    c.execute(trainer_sessions.update().where(trainer_sessions.c.token_hash == row["token_hash"])
-                              .values(last_seen=now))
+                    c.execute(
+                        trainer_sessions.update()
+                        .where(trainer_sessions.c.token_hash == row["token_hash"])
+                        .values(last_seen=now)
+                    )
         return dict(row)
 
     def delete_session(self, token: str) -> None:
@@ -153,13 +175,20 @@ class ReviewStore:
         this account from this address."""
         recent = login_failures.c.failed_at >= since
         with self.engine.connect() as c:
+
             def count(*where):
-                return c.execute(sa.select(sa.func.count()).select_from(login_failures)
-                                 .where(recent, *where)).scalar() or 0
-            return {"address": count(login_failures.c.address == address[:64]),
-                    "account": count(login_failures.c.account == account[:64]),
-                    "account_address": count(login_failures.c.account == account[:64],
-                                             login_failures.c.address == address[:64])}
+                return (
+                    c.execute(sa.select(sa.func.count()).select_from(login_failures).where(recent, *where)).scalar()
+                    or 0
+                )
+
+            return {
+                "address": count(login_failures.c.address == address[:64]),
+                "account": count(login_failures.c.account == account[:64]),
+                "account_address": count(
+                    login_failures.c.account == account[:64], login_failures.c.address == address[:64]
+                ),
+            }
 
     def clear_login_failures(self, account: str, address: Optional[str] = None) -> int:
         """Forget failures for an account (from one address, or from all: an unlock). Returns how many."""
@@ -172,23 +201,40 @@ class ReviewStore:
     def locked_accounts(self, since: float, limit: int) -> List[Dict]:
         """Accounts with at least `limit` failures since `since`: name, failures, last failure."""
         with self.engine.connect() as c:
-            rows = c.execute(sa.select(login_failures.c.account, sa.func.count().label("failures"),
-                                       sa.func.max(login_failures.c.failed_at).label("last"))
-                             .where(login_failures.c.failed_at >= since).group_by(login_failures.c.account)
-                             .having(sa.func.count() >= limit).order_by(login_failures.c.account)).mappings().all()
+            rows = (
+                c.execute(
+                    sa.select(
+                        login_failures.c.account,
+                        sa.func.count().label("failures"),
+                        sa.func.max(login_failures.c.failed_at).label("last"),
+                    )
+                    .where(login_failures.c.failed_at >= since)
+                    .group_by(login_failures.c.account)
+                    .having(sa.func.count() >= limit)
+                    .order_by(login_failures.c.account)
+                )
+                .mappings()
+                .all()
+            )
         return [dict(r) for r in rows]
 
     # -- comments and overrides ----------------------------------------------------------------
     def add_comment(self, roleplay_id: str, event_id: int, trainer: str, text: str) -> None:
         with self.engine.begin() as c:
-            c.execute(comments.insert().values(roleplay_id=roleplay_id, event_id=event_id, trainer=trainer,
-                                               text=text, created_at=time.time()))
+            c.execute(
+                comments.insert().values(
+                    roleplay_id=roleplay_id, event_id=event_id, trainer=trainer, text=text, created_at=time.time()
+                )
+            )
 
     def comments_for(self, roleplay_id: str) -> Dict[int, List[Dict]]:
         """Comments of a role-play, grouped by the event id of the turn they belong to."""
         with self.engine.connect() as c:
-            rows = c.execute(sa.select(comments).where(comments.c.roleplay_id == roleplay_id)
-                             .order_by(comments.c.id)).mappings().all()
+            rows = (
+                c.execute(sa.select(comments).where(comments.c.roleplay_id == roleplay_id).order_by(comments.c.id))
+                .mappings()
+                .all()
+            )
         grouped: Dict[int, List[Dict]] = {}
         for row in rows:
             grouped.setdefault(row["event_id"], []).append(dict(row))
@@ -196,14 +242,22 @@ class ReviewStore:
 
     def add_override(self, roleplay_id: str, score: float, reason: str, trainer: str) -> None:
         with self.engine.begin() as c:
-            c.execute(overrides.insert().values(roleplay_id=roleplay_id, score=score, reason=reason,
-                                                trainer=trainer, created_at=time.time()))
+            c.execute(
+                overrides.insert().values(
+                    roleplay_id=roleplay_id, score=score, reason=reason, trainer=trainer, created_at=time.time()
+                )
+            )
 
     def override_history(self, roleplay_id: str) -> List[Dict]:
         """All overrides of a role-play, newest first (the first one is the one in force)."""
         with self.engine.connect() as c:
-            rows = c.execute(sa.select(overrides).where(overrides.c.roleplay_id == roleplay_id)
-                             .order_by(overrides.c.id.desc())).mappings().all()
+            rows = (
+                c.execute(
+                    sa.select(overrides).where(overrides.c.roleplay_id == roleplay_id).order_by(overrides.c.id.desc())
+                )
+                .mappings()
+                .all()
+            )
         return [dict(r) for r in rows]
 
     def latest_overrides(self) -> Dict[str, Dict]:

@@ -1,4 +1,5 @@
 """The trainer's session list: role-plays joined with score overrides, filtered and sorted."""
+
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -76,14 +77,18 @@ class Filters:
         low, high, score = _float(self.min_score), _float(self.max_score), row.final_score
         if (low is not None or high is not None) and score is None:
             return False
-        if low is not None and score < low:
+        if low is not None and score is not None and score < low:
             return False
-        return high is None or score <= high
+        return high is None or (score is not None and score <= high)
 
     def apply(self, rows: List[Row]) -> List[Row]:
         kept = [r for r in rows if self.keep(r)]
-        keys = {"started": lambda r: r.rp.started_at, "trainee": lambda r: (r.rp.trainee, r.rp.started_at),
-                "score": lambda r: (r.final_score is not None, r.final_score or 0), "turns": lambda r: r.rp.turns}
+        keys = {
+            "started": lambda r: r.rp.started_at,
+            "trainee": lambda r: (r.rp.trainee, r.rp.started_at),
+            "score": lambda r: (r.final_score is not None, r.final_score or 0),
+            "turns": lambda r: r.rp.turns,
+        }
         return sorted(kept, key=keys[self.sort], reverse=self.order == "desc")
 
     def query(self, **changes) -> Dict[str, str]:

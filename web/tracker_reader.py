@@ -4,6 +4,7 @@ A conversation (sender_id) is split into role-plays at each `slot` event named `
 `restart` closes the current one. Slot values are read defensively: a missing or odd value never
 raises, it just shows as empty.
 """
+
 import json
 import re
 from dataclasses import dataclass, field
@@ -20,7 +21,8 @@ LIST_SLOTS = ROLEPLAY_SLOTS + ("roleplay_id", "trust", "last_assessment")
 ROLEPLAY_ID_RE = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
 
 events_table = sa.Table(
-    "events", sa.MetaData(),
+    "events",
+    sa.MetaData(),
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("sender_id", sa.String(255)),
     sa.Column("type_name", sa.String(255)),
@@ -34,9 +36,10 @@ events_table = sa.Table(
 @dataclass
 class Line:
     """One message of a transcript."""
+
     event_id: int
     timestamp: float
-    role: str                       # trainee | customer | coach | scorecard
+    role: str  # trainee | customer | coach | scorecard
     text: str
     intent: Optional[str] = None
     assessment: Optional[Dict[str, Any]] = None
@@ -55,8 +58,8 @@ class RolePlay:
     started_at: float
     ended_at: float
     slots: Dict[str, Any] = field(default_factory=dict)
-    trust: List[float] = field(default_factory=list)     # trust at the start, then after each turn
-    turns: int = 0                                        # assessed trainee replies
+    trust: List[float] = field(default_factory=list)  # trust at the start, then after each turn
+    turns: int = 0  # assessed trainee replies
     lines: List[Line] = field(default_factory=list)
 
     def _text(self, name: str) -> str:
@@ -82,7 +85,8 @@ class RolePlay:
 
     @property
     def outcome(self) -> str:
-        return self._text("outcome") or (self.summary.get("outcome") if isinstance(self.summary.get("outcome"), str) else "")
+        outcome = self.summary.get("outcome")
+        return self._text("outcome") or (outcome if isinstance(outcome, str) else "")
 
     @property
     def finished(self) -> bool:
@@ -96,8 +100,10 @@ class RolePlay:
     def pattern_scores(self) -> Dict[str, Optional[float]]:
         patterns = self.scorecard.get("patterns")
         patterns = patterns if isinstance(patterns, dict) else {}
-        return {code: _number((patterns.get(code) or {}).get("score") if isinstance(patterns.get(code), dict)
-                              else None) for code in PATTERNS}
+        return {
+            code: _number((patterns.get(code) or {}).get("score") if isinstance(patterns.get(code), dict) else None)
+            for code in PATTERNS
+        }
 
     @property
     def radar_svg(self) -> str:
@@ -162,8 +168,9 @@ class _Splitter:
                 if self.current is not None:
                     self.current.lines = [x for x in self.current.lines if all(x is not o for o in opening)]
                 self._close()
-                self.current = RolePlay(str(value), self.conversation_id, ts, ts,
-                                        slots={k: self.slots.get(k) for k in ROLEPLAY_SLOTS})
+                self.current = RolePlay(
+                    str(value), self.conversation_id, ts, ts, slots={k: self.slots.get(k) for k in ROLEPLAY_SLOTS}
+                )
                 self.current.lines.extend(opening)
             return
         self.slots[name] = value
@@ -196,9 +203,9 @@ class _Splitter:
 
     def _bot(self, event_id: int, ts: float, data: Dict[str, Any]) -> Line:
         text = str(data.get("text") or "")
-        extra = data.get("data") if isinstance(data.get("data"), dict) else {}
+        extra: Dict[str, Any] = data["data"] if isinstance(data.get("data"), dict) else {}
         role = _bot_role(text, data.get("metadata") or {})
-        shown = text[len(COACH_MARK):] if text.startswith(COACH_MARK) else text
+        shown = text[len(COACH_MARK) :] if text.startswith(COACH_MARK) else text
         image = extra.get("image") if isinstance(extra.get("image"), str) else None
         return Line(event_id, ts, role, shown, image=image)
 
@@ -244,10 +251,13 @@ class TrackerReader:
         if not self._has_table():
             return []
         t = events_table
-        query = sa.select(t).where(
-            sa.or_(t.c.type_name == "restart",
-                   sa.and_(t.c.type_name == "slot", t.c.action_name.in_(LIST_SLOTS)))
-        ).order_by(t.c.sender_id, t.c.id)
+        query = (
+            sa.select(t)
+            .where(
+                sa.or_(t.c.type_name == "restart", sa.and_(t.c.type_name == "slot", t.c.action_name.in_(LIST_SLOTS)))
+            )
+            .order_by(t.c.sender_id, t.c.id)
+        )
         with self.engine.connect() as conn:
             return self._split(conn.execute(query), with_lines=False)
 
@@ -257,9 +267,15 @@ class TrackerReader:
             return None
         t = events_table
         with self.engine.connect() as conn:
-            senders = conn.execute(sa.select(t.c.sender_id).distinct().where(
-                t.c.type_name == "slot", t.c.action_name == "roleplay_id",
-                t.c.data.contains(roleplay_id))).scalars().all()
+            senders = (
+                conn.execute(
+                    sa.select(t.c.sender_id)
+                    .distinct()
+                    .where(t.c.type_name == "slot", t.c.action_name == "roleplay_id", t.c.data.contains(roleplay_id))
+                )
+                .scalars()
+                .all()
+            )
             for sender in senders:
                 rows = conn.execute(sa.select(t).where(t.c.sender_id == sender).order_by(t.c.id))
                 for rp in self._split(rows, with_lines=True):

@@ -1,5 +1,6 @@
 """Turns a role-play's lines into what the transcript page shows: highlighted evidence spans,
 missing parts, FBI and trust per trainee reply."""
+
 from typing import Any, Dict, List, Optional, Tuple
 
 from .labels import FBI, label
@@ -16,8 +17,13 @@ def highlight(text: str, evidence: Any) -> List[Dict[str, Any]]:
         start, end = item.get("start"), item.get("end")
         if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
             code, part = str(item.get("label") or ""), str(item.get("part") or "")
-            spans.append((start, end, {"label": code, "part": part,
-                                       "name": f"{label('evidence', code)} · {label('part', part)}"}))
+            spans.append(
+                (
+                    start,
+                    end,
+                    {"label": code, "part": part, "name": f"{label('evidence', code)} · {label('part', part)}"},
+                )
+            )
     cuts = sorted({0, len(text)} | {s for s, _, _ in spans} | {e for _, e, _ in spans})
     segments = []
     for a, b in zip(cuts, cuts[1:]):
@@ -35,23 +41,33 @@ def assessment_view(line: Line) -> Optional[Dict[str, Any]]:
     if not isinstance(a, dict):
         return None
     fbi = _dict(a.get("fbi"))
-    fbi_used = any(fbi.get(key) for key in FBI)   # FBI chips only for replies that present the product
+    fbi_used = any(fbi.get(key) for key in FBI)  # FBI chips only for replies that present the product
     return {
         "score": a.get("score") if isinstance(a.get("score"), (int, float)) else None,
         "techniques": [label("pattern", t) for t in a.get("techniques") or [] if isinstance(t, str)],
         "segments": highlight(line.text, a.get("evidence")),
         "evidence": [e for e in a.get("evidence") or [] if isinstance(e, dict)],
-        "missing": [{"name": f"{label('evidence', m.get('label'))} · {label('part', m.get('part'))}",
-                     "message": str(m.get("message") or "")}
-                    for m in a.get("missing") or [] if isinstance(m, dict)],
+        "missing": [
+            {
+                "name": f"{label('evidence', m.get('label'))} · {label('part', m.get('part'))}",
+                "message": str(m.get("message") or ""),
+            }
+            for m in a.get("missing") or []
+            if isinstance(m, dict)
+        ],
         "feedback": str(a.get("feedback") or ""),
         "fbi": [{"name": name, "present": bool(fbi.get(key))} for key, name in FBI.items()] if fbi_used else [],
-        "fbi_notes": [note for flag, note in ((fbi.get("feature_dump"), "堆砌配备"),
-                                               (fbi_used and not fbi.get("order_ok", True), "顺序不当")) if flag],
+        "fbi_notes": [
+            note
+            for flag, note in (
+                (fbi.get("feature_dump"), "堆砌配备"),
+                (fbi_used and not fbi.get("order_ok", True), "顺序不当"),
+            )
+            if flag
+        ],
         "anti_patterns": [label("anti_pattern", x) for x in a.get("anti_patterns") or [] if isinstance(x, str)],
     }
 
 
 def lines_view(lines: List[Line]) -> List[Dict[str, Any]]:
-    return [{"line": line, "assessment": assessment_view(line) if line.role == "trainee" else None}
-            for line in lines]
+    return [{"line": line, "assessment": assessment_view(line) if line.role == "trainee" else None} for line in lines]
