@@ -22,11 +22,11 @@ def start(ctype, scenario, persona=None, mode="practice"):
 
 def test_open_questions_reveal_facts_and_closed_ones_do_not():
     state = start("analytical", "needs", "zhao_engineer")
-    closed = play(state, "您平时是上下班开车吗？", "ask_closed")
+    closed = play(state, "您平时是上下班开车吗？", "ask_question")
     assert "usage" not in closed.state.facts_revealed
-    opened = play(closed.state, "您平时用车主要是做什么？", "ask_open")
+    opened = play(closed.state, "您平时用车主要是做什么？", "ask_question")
     assert "usage" in opened.state.facts_revealed
-    budget = play(opened.state, "您这次买车的预算大概是多少？", "ask_open")
+    budget = play(opened.state, "您说得很有道理，买车要心里有数。您这次买车的预算大概是多少？", "ask_question")
     assert "budget" in budget.state.facts_revealed
     assert [m for m in budget.messages if m.role == "coach"]  # practice mode: a coach note
 

@@ -289,7 +289,8 @@ def _load_dynamics(base: Optional[Path]) -> Dict[str, Any]:
     data = load_yaml(where, base)
     _per_type(require(data, "start_trust", dict, where), f"{where}: start_trust", float)
     thresholds = require(data, "thresholds", dict, where)
-    for key in ("walk_away", "deal", "test_drive", "emotional_reveal", "warm_step", "cool_step", "max_turn_change"):
+    for key in ("walk_away", "deal", "test_drive", "emotional_reveal", "tmd_reveal", "warm_step", "cool_step",
+                "max_turn_change"):
         require(thresholds, key, float, f"{where}: thresholds")
     _per_type(require(data, "long_speech_chars", dict, where), f"{where}: long_speech_chars", int)
     deltas = require(data, "deltas", dict, where)

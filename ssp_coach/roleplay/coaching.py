@@ -2,6 +2,8 @@
 All Chinese, without the 【教练】 marker (the action layer adds it)."""
 from typing import Any, Dict, List, Optional
 
+from ..scoring.weights import load_scoring_config
+
 from .catalog import CUSTOMER_TYPES, MODES, OUTCOMES, Catalog, Persona, Scenario
 from .turn_view import TurnView
 from .responses import fill
@@ -19,32 +21,52 @@ def briefing(scenario: Scenario, persona: Persona, customer_type: str, mode: str
 
 
 def turn_note(catalog: Catalog, state: SessionState, reading: TurnView, assessment: Dict[str, Any],
-              variables: Dict[str, Any], revealed: List[str], held_back: List[str]) -> str:
-    """One short note: what worked, what was missing, a better phrasing (the scorer's feedback first),
-    preceded by what the question drew out of the customer."""
+              variables: Dict[str, Any], revealed: List[str], held_back: List[str],
+              evaded: Optional[List[str]] = None) -> str:
+    """One short note: what the question drew out of the customer, the scorer's judgement of the reply, and
+    one suggestion from the coach for this moment (stage, customer, what is still unknown), rotated."""
     if not reading.readable:
         return "客户没看懂这句话。请用中文、像面对面一样和客户交流；不会说的时候输入 /hint。"
     parts = []
     if revealed:
         parts.append(f"问得好，客户说出了{'、'.join(catalog.topic_label(t) for t in revealed)}。")
+    elif evaded:
+        labels = "、".join(catalog.topic_label(t) for t in evaded)
+        parts.append(f"客户还没信任你，直接问{labels}只换来推托：先认同、赞美或用开放式问题聊聊需求，建立关系后再问。")
     elif held_back:
         labels = "、".join(catalog.topic_label(t) for t in held_back)
         parts.append(f"封闭式问题只换来一句简短回答，客户的{labels}还没说清楚，改用开放式问题试试。")
+    try_label = load_scoring_config().messages["try"]
     feedback = (assessment or {}).get("feedback")
     if isinstance(feedback, str) and feedback.strip():
-        return "".join(parts) + feedback.strip()
-    labels = catalog.dynamics["labels"]
-    good = [labels["techniques"].get(t, t) for t in reading.techniques]
-    bad = [labels["anti_patterns"].get(a, a) for a in reading.anti_patterns]
-    if good:
-        parts.append(f"做得好：用了{'、'.join(good)}。")
-    if bad:
-        parts.append(f"要避免：{'、'.join(bad)}。")
-    missing = [m.get("message") for m in (assessment or {}).get("missing") or [] if isinstance(m, dict)]
-    if missing and missing[0]:
-        parts.append(f"缺少：{missing[0]}")
-    parts.append(f"可以试试：“{fill(_suggestion(catalog, state), variables)}”")
-    return "".join(parts)
+        kept = [ln for ln in feedback.strip().splitlines() if not ln.startswith(try_label)]
+        parts.append("\n".join(kept))
+    suggestion = _rotated_suggestion(catalog, state)
+    if suggestion:
+        parts.append(f"\n{try_label}：“{fill(suggestion, variables)}”")
+    return "".join(parts).strip()
+
+
+def _rotated_suggestion(catalog: Catalog, state: SessionState) -> Optional[str]:
+    """The first suggestion for this moment that the coach has not given in its last three notes."""
+    candidates = _suggestions(catalog, state)
+    recent = list(state.memory.get("suggested") or [])[-3:]
+    choice = next((c for c in candidates if c not in recent), candidates[0] if candidates else None)
+    if choice:
+        state.memory["suggested"] = (list(state.memory.get("suggested") or []) + [choice])[-10:]
+    return choice
+
+
+def _suggestions(catalog: Catalog, state: SessionState) -> List[str]:
+    """What the trainee could say next, most useful first: the next objection-handling step while an
+    objection is open; otherwise questions about what is still unknown, then the stage's course example."""
+    if state.pending_objection:
+        return [catalog.dynamics["objection_steps"][_next_step(catalog, state)]["example"]]
+    stage = catalog.scenarios[state.scenario].stage(state.stage)
+    out = []
+    if stage.exit_facts > len(state.facts_revealed):
+        out += [catalog.topics[t].example for t in _missing_facts(catalog, state) if t in catalog.topics]
+    return out + [stage.example]
 
 
 def hint(catalog: Catalog, state: SessionState, variables: Dict[str, Any]) -> str:
@@ -89,16 +111,6 @@ def _missing_facts(catalog: Catalog, state: SessionState) -> List[str]:
 def _next_step(catalog: Catalog, state: SessionState) -> int:
     required = [int(s) for s in catalog.dynamics["objection_resolve_steps"]]
     return next((s for s in required if s not in state.objection_steps), required[-1])
-
-
-def _suggestion(catalog: Catalog, state: SessionState) -> str:
-    if state.pending_objection:
-        return catalog.dynamics["objection_steps"][_next_step(catalog, state)]["example"]
-    stage = catalog.scenarios[state.scenario].stage(state.stage)
-    missing = _missing_facts(catalog, state)
-    if stage.exit_facts > len(state.facts_revealed) and missing:
-        return catalog.topics[missing[0]].example
-    return stage.example
 
 
 def level_label(catalog: Catalog, level_id: Optional[str]) -> str:

@@ -9,7 +9,9 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
-from . import coaching
+import re
+
+from . import coaching, lines
 from .catalog import CUSTOMER_TYPES, MODES, OUTCOMES, Catalog, Persona, Scenario, load_catalog
 from ..reading import TurnReading, read_turn
 from ..scoring import score_turn
@@ -31,6 +33,8 @@ POSITIVE_RESPONSES = {"utter_customer_praised", "utter_customer_fbi_good", "utte
 QUIET_RESPONSES = {"utter_customer_neutral", "utter_customer_closed_answer", "utter_customer_small_talk",
                    "utter_customer_good_question", "utter_customer_overview_ok", "utter_customer_process_ok"}
 MAX_FACTS_PER_TURN = 2
+TMD_TOPICS = ("budget", "timeframe", "decision_maker")
+_OPTION = re.compile(r"([\u4e00-\u9fffA-Za-z0-9]{1,8})还是([\u4e00-\u9fffA-Za-z0-9]{1,8})")
 
 
 @dataclass
@@ -78,6 +82,8 @@ def start(customer_type: str, scenario: str, mode: str, trainee: Optional[str] =
                 Message("customer", text=fill(opening, variables))]
     if first.raise_objection:
         messages.append(_raise_objection(catalog, state, persona, chosen, variables, rng))
+    said = [m.text for m in messages if m.role == "customer" and m.text]
+    state.memory = {"said": said, "asked": bool(first.raise_objection) or said[-1].rstrip("～~。 ").endswith(("?", "？"))}
     return TurnResult(state, messages)
 
 
@@ -125,7 +131,14 @@ def take_turn(state: SessionState, reading: TurnReading, assessment: Dict[str, A
         new.stage = catalog.scenarios[new.scenario].stages[0].id
     turn = _Turn(catalog, new, TurnView(reading, assessment))
     turn.react()
-    if new.strikes >= turn.persona.tolerance or new.trust <= catalog.dynamics["thresholds"]["walk_away"]:
+    walk = catalog.dynamics["thresholds"]["walk_away"]
+    if (new.strikes >= turn.persona.tolerance or new.trust <= walk) and not new.memory.get("warned"):
+        # A walk-out is always announced once first: the trainee gets one chance to repair.
+        turn.situation("walk_warning")
+        new.memory["warned"] = True
+        new.strikes = min(new.strikes, turn.persona.tolerance - 1)
+        new.trust = max(new.trust, walk + 1)
+    elif new.strikes >= turn.persona.tolerance or new.trust <= walk:
         turn.say("utter_customer_walking_away")
         return _with_prefix(finish(new, [], "walk_away"), turn.messages)
     if turn.deal:
@@ -134,9 +147,11 @@ def take_turn(state: SessionState, reading: TurnReading, assessment: Dict[str, A
         done = finish(new, [], "ended")
         done.messages.insert(0, Message("coach", text=f"本场景的目标已经完成：{turn.scenario.title}。"))
         return _with_prefix(done, turn.messages)
+    turn.remember_asked()
     if new.mode == "practice":
         turn.messages.append(Message("coach", text=coaching.turn_note(catalog, new, turn.reading, assessment,
-                                                                      turn.variables, turn.revealed, turn.held_back)))
+                                                                      turn.variables, turn.revealed, turn.held_back,
+                                                                      turn.evaded)))
     return TurnResult(new, turn.messages)
 
 
@@ -161,15 +176,37 @@ class _Turn:
         self.events: set = set()  # signals produced by the customer's side (fact, objection_handled, …)
         self.revealed: List[str] = []  # hidden facts revealed this turn
         self.held_back: List[str] = []  # facts asked about with a closed question, answered only in part
+        self.evaded: List[str] = []  # money/time/decision facts asked bluntly before the customer trusts
         self.deal = False
         self.scenario_complete = False
 
     # -- helpers
+    def _said(self) -> List[str]:
+        return list(self.state.memory.get("said") or [])
+
+    def _emit(self, text: str, response: Optional[str] = None, **extra: Any) -> None:
+        text = fill(text, dict(self.variables, **extra))
+        self.state.memory["said"] = lines.remember(self._said(), text)
+        self.messages.append(Message("customer", text=text, response=response))
+
     def say(self, response: str, **extra: Any) -> None:
-        self.messages.append(Message("customer", response=response, variables=dict(self.variables, **extra)))
+        """A reaction of the kind `response`, in a line of this scenario not said yet in this role-play."""
+        pool = [fill(t, dict(self.variables, **extra)) for t in lines.pool(response, self.scenario.id, self.ctype)]
+        self._emit(lines.choose(pool, self._said(), self.rng), response)
+
+    def situation(self, name: str, **extra: Any) -> None:
+        pool = [fill(t, dict(self.variables, **extra)) for t in lines.situation(name, self.ctype)]
+        self._emit(lines.choose(pool, self._said(), self.rng), name)
 
     def line(self, text: str) -> None:
-        self.messages.append(Message("customer", text=fill(text, self.variables)))
+        self._emit(text)
+
+    def remember_asked(self) -> None:
+        """Whether the customer's last line asked something or objected: only then may the customer later
+        complain that it was not answered."""
+        last = next((m.text for m in reversed(self.messages) if m.role == "customer" and m.text), "")
+        self.state.memory["asked"] = bool(last.rstrip("～~。 ").endswith(("?", "？"))) or \
+            "objection_raised" in self.events
 
     def event(self, name: str) -> None:
         self.delta += self.dyn["deltas"]["events"][name][self.ctype]
@@ -235,14 +272,15 @@ class _Turn:
             self._test_drive_invitation()
         elif "referral" in s:
             self._referral_request()
+        elif r.reading.question.probe == "summarise" and r.question:
+            self.situation("summary_accepted")  # 总结法 + 联接性问题: the customer confirms what was heard
+            self.events.add("summary_confirmed")
         elif r.question and answerable:
             self._answer_question(answerable)
-        elif r.fbi_complete:
-            self.event("fbi_complete")
-            self.say("utter_customer_fbi_good")
-        elif r.feature_only:
-            self.event("feature_only")
-            self.say("utter_customer_feature_only")
+        elif r.question == "open" and self._asks_for_information() and self._next_open_fact():
+            self._answer_question([self._next_open_fact()])  # a good open question with no keyword still earns
+        elif r.reading.product_talk and not r.question:
+            self._claim()
         elif "praise" in r.techniques:
             self.say("utter_customer_praised")
         elif "appointment" in s:
@@ -260,7 +298,8 @@ class _Turn:
             self.say("utter_customer_good_question" if r.question == "open" else "utter_customer_closed_answer")
         elif not problem:
             self.say("utter_customer_neutral")
-        if "price" in s and not problem and not self.state.pending_objection and self._should_object():
+        if "price" in s and not problem and not self.state.pending_objection and self._should_object() \
+                and self._may_object_now():
             self.messages.append(self._raise())
 
     # -- questions and hidden facts
@@ -277,24 +316,64 @@ class _Turn:
                 if not answered:
                     self.say("utter_customer_already_said")
                 continue
-            if r.question != "open":
+            if topic in TMD_TOPICS and not self._tmd_earned():
+                # A blunt budget/time/decision question before any rapport: the customer evades.
+                self.situation("tmd_evasion")
+                self.evaded.append(topic)
+            elif r.question != "open":
                 # A closed or leading question gets a yes/no or a partial answer; the fact stays hidden.
-                self.line(fact.partial) if fact.partial else self.say("utter_customer_closed_answer")
+                self._emit(fact.partial, f"partial.{topic}") if fact.partial else self.say("utter_customer_closed_answer")
                 self.held_back.append(topic)
             elif topic == "feelings" and self.state.trust < self.dyn["thresholds"]["emotional_reveal"]:
                 self.say("utter_customer_guarded")
             else:
-                self.line(fact.answer)
+                self._emit(fact.answer, f"fact.{topic}")
                 self.state.facts_revealed.append(topic)
                 self.revealed.append(topic)
                 self.events.add("fact")
                 self.event("fact_revealed")
             answered += 1
 
+    def _tmd_earned(self) -> bool:
+        """Trust, or rapport shown in this very turn (agreement, praise, a listening probe), earns an answer."""
+        r = self.reading
+        rapport = bool({"agree", "praise"} & set(r.techniques)) or bool(r.reading.question.probe)
+        return rapport or self.state.trust + self.delta >= self.dyn["thresholds"]["tmd_reveal"]
+
+    def _asks_for_information(self) -> bool:
+        return any(q.function == "info" for q in self.reading.reading.question.items)
+
+    def _next_open_fact(self) -> Optional[str]:
+        """The fact a good open question without a named topic draws out: the scenario's next unknown one
+        (not money, time or decision, not feelings before trust)."""
+        for topic in list(self.scenario.facts) + ["priorities", "usage", "preferences"]:
+            if topic in self.persona.facts and topic not in self.state.facts_revealed and topic not in TMD_TOPICS \
+                    and topic not in self.scenario.ignore_topics and topic not in ("referral", "satisfaction") \
+                    and (topic != "feelings" or self.state.trust >= self.dyn["thresholds"]["emotional_reveal"]):
+                return topic
+        return None
+
+    def _claim(self) -> None:
+        """A statement about the car: interest when it touches a hidden need, else indifference."""
+        r = self.reading
+        need = _touched_need(self.persona, r.text)
+        if r.fbi_complete:
+            self.event("fbi_complete")
+        elif r.feature_only:
+            self.event("feature_only")
+        if need:
+            self.situation("claim_relevant", need=need)
+        elif r.fbi_complete:
+            self.say("utter_customer_fbi_good")
+        elif r.feature_only:
+            self.say("utter_customer_feature_only")
+        else:
+            self.situation("claim_irrelevant")
+
     def _referral_request(self) -> None:
         fact = self.persona.facts.get("referral")
         if fact and self.state.trust >= self.dyn["thresholds"]["emotional_reveal"]:
-            self.line(fact.answer)
+            self._emit(fact.answer, "fact.referral")
             if "referral" not in self.state.facts_revealed:
                 self.state.facts_revealed.append("referral")
                 self.revealed.append("referral")
@@ -321,8 +400,14 @@ class _Turn:
             self.messages.append(self._raise())
             return
         if self.state.trust + self.delta >= self.dyn["thresholds"]["deal"]:
+            option = _OPTION.search(self.reading.text) if self.reading.reading.closing == "alternative" else None
+            if option:
+                self.situation("alternative_choice", choice=self.rng.choice(option.groups()))
             self.say("utter_customer_close_accepted")
             self.deal = True
+            return
+        if self.reading.reading.closing == "alternative":
+            self.situation("alternative_not_yet")
             return
         # Not yet convinced: the customer wants time (a real objection if the scenario allows it).
         if "think_it_over" in self.scenario.objections and "think_it_over" not in self.state.objections_raised:
@@ -339,8 +424,16 @@ class _Turn:
         return _next_objection(self.persona, self.scenario, self.state)
 
     def _raise(self, objection_id: Optional[str] = None) -> Message:
-        return _raise_objection(self.catalog, self.state, self.persona, self.scenario, self.variables, self.rng,
-                                objection_id)
+        message = _raise_objection(self.catalog, self.state, self.persona, self.scenario, self.variables, self.rng,
+                                   objection_id)
+        self.events.add("objection_raised")
+        self.state.memory["said"] = lines.remember(self._said(), message.text or "")
+        return message
+
+    def _may_object_now(self) -> bool:
+        """Not in the turn an objection was settled, nor the turn right after: the customer lets it rest."""
+        settled = self.state.memory.get("settled_turn")
+        return "objection_handled" not in self.events and not (settled and self.state.turns - settled <= 1)
 
     def _objection_turn(self, bad: List[str]) -> None:
         objection = self.catalog.objections[self.state.pending_objection]
@@ -348,11 +441,24 @@ class _Turn:
         if bad:
             # Arguing, denying, pressure: the customer hardens.
             self.event("objection_mishandled")
-            self.line(self.rng.choice(objection.escalated[self.ctype]))
+            fresh = [t for t in (fill(x, self.variables) for x in objection.escalated[self.ctype]) if t not in self._said()]
+            if fresh:
+                self._emit(self.rng.choice(fresh), "objection_escalated")
+            else:  # the objection's own hard lines are used up: react to the problem itself
+                self.say(PROBLEM_RESPONSES.get(bad[0], "utter_customer_dismissed"))
             return
         if not steps:
             self.event("objection_ignored")
-            self.say("utter_customer_objection_ignored")
+            answerable = self._answerable()
+            if self.reading.question and answerable:
+                self._answer_question(answerable)  # answered, but the objection is still on the table
+            if self.state.memory.get("asked"):
+                self.situation("not_answered")
+            elif not self.messages:
+                # The objection never vanishes: the customer comes back to it in other words.
+                said = self._said()
+                pool = [fill(t, self.variables) for t in objection.lines[self.ctype]]
+                self._emit(lines.choose(pool, said, self.rng), "objection_restated")
             return
         seen = set(self.state.objection_steps)
         new_steps = steps - seen
@@ -365,6 +471,7 @@ class _Turn:
         if required <= set(self.state.objection_steps) and pinned:
             self.state.objections_handled.append(objection.id)
             self.state.pending_objection = None
+            self.state.memory["settled_turn"] = self.state.turns
             self.state.objection_steps = []
             self.events.add("objection_handled")
             self.event("objection_handled")
@@ -410,6 +517,20 @@ class _Turn:
             self.say("utter_customer_cooling")
 
 
+def _touched_need(persona: Persona, text: str) -> Optional[str]:
+    """The persona's first rational need (or priority) that shares a two-character word with the text."""
+    needs = list(persona.hidden_needs.get("rational") or [])
+    for need in needs:
+        words = {need[i:i + 2] for i in range(len(need) - 1) if all("\u4e00" <= c <= "\u9fff" for c in need[i:i + 2])}
+        if any(w in text for w in words - _COMMON_PAIRS):
+            return need
+    return None
+
+
+# Two-character pieces too common to show that a claim is about a need.
+_COMMON_PAIRS = {"要有", "能放", "一点", "可以", "比较", "后排", "上要", "用车", "的车"}
+
+
 def _next_objection(persona: Persona, scenario: Scenario, state: SessionState) -> Optional[str]:
     candidates = [o for o in persona.objections if o in scenario.objections] + list(scenario.objections)
     return next((o for o in candidates if o not in state.objections_raised), None)
@@ -422,7 +543,8 @@ def _raise_objection(catalog: Catalog, state: SessionState, persona: Persona, sc
     state.objections_raised.append(objection_id)
     state.pending_objection = objection_id
     state.objection_steps = []
-    return Message("customer", text=fill(rng.choice(objection.lines[state.customer_type]), variables))
+    return Message("customer", text=fill(rng.choice(objection.lines[state.customer_type]), variables),
+                   response="objection_raised")
 
 
 def _variables(catalog: Catalog, persona: Persona) -> Dict[str, Any]:

@@ -25,6 +25,9 @@ class SessionState:
     # Extras beyond Contract 2 (slots the lead declares):
     stages_reached: List[str] = field(default_factory=list)
     objection_steps: List[int] = field(default_factory=list)  # handling steps seen so far for pending_objection
+    # The customer's and the coach's memory of this role-play: lines said, whether the customer's last line
+    # asked something, whether a walk-out was announced, which suggestions the coach gave (roleplay/engine.py).
+    memory: Dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_slots(cls, slots: Optional[Dict[str, Any]]) -> "SessionState":
@@ -36,7 +39,9 @@ class SessionState:
             if value is None:
                 continue
             default = getattr(state, f.name)
-            if isinstance(default, list):
+            if isinstance(default, dict):
+                value = dict(value) if isinstance(value, dict) else {}
+            elif isinstance(default, list):
                 value = list(value) if isinstance(value, (list, tuple)) else [value]
             elif f.name == "trust":
                 value = _number(value, float, None)
