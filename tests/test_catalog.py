@@ -95,6 +95,13 @@ def test_copy_of_content_builds(content_copy):
     ("products.yml", lambda d: d["products"][0]["features"][0].pop("impact"), ["products.yml", "s5", "impact"]),
     ("roleplay.yml", lambda d: d["thresholds"].pop("deal"), ["roleplay.yml", "thresholds", "deal"]),
     ("question_topics.yml", lambda d: d["topics"]["usage"].pop("keywords"), ["question_topics.yml", "usage", "keywords"]),
+    # a coach example shown with every product may not promise hybrid fuel figures to a petrol buyer
+    ("scenarios.yml", lambda d: d["scenarios"][0]["stages"][0].update(example="这套混动系统百公里只要四升多油。"),
+     ["scenarios.yml", "reception", "example", "hybrid"]),
+    ("question_topics.yml", lambda d: d["topics"]["usage"].update(example="您充电方便吗？续航要多少？"),
+     ["question_topics.yml", "usage", "electric"]),
+    ("scenarios.yml", lambda d: d["scenarios"][7]["opening"].update(social="我把老婆孩子都带来了～"),
+     ["scenarios.yml", "opening", "social", "老婆"]),
 ])
 def test_broken_content_names_file_and_field(content_copy, name, change, expected):
     _edit(content_copy, name, change)

@@ -317,19 +317,63 @@ def _load_levels(base: Optional[Path]) -> List[Dict[str, Any]]:
     return levels
 
 
+# Powertrain words: a line shown with any product may name one only if every product has it.
+POWERTRAINS = {"hybrid": ("混动", "混合动力"), "electric": ("纯电", "续航", "充电", "电池")}
+
+
+def powertrain(product: "Product") -> str:
+    specs = " ".join(f"{k} {v}" for k, v in product.specs.items())
+    if any(w in specs for w in POWERTRAINS["hybrid"]):
+        return "hybrid"
+    return "electric" if "电机" in product.specs and "发动机" not in product.specs else "petrol"
+
+
+def _check_product_neutral(texts: List[Tuple[str, str]], products: Dict[str, "Product"]) -> None:
+    """Coach examples and scenario lines are shown whatever product the persona wants: they must not
+    claim a powertrain (hybrid fuel figures, battery range) that some product does not have."""
+    kinds = {powertrain(p) for p in products.values()}
+    for where, text in texts:
+        for kind, words in POWERTRAINS.items():
+            if kinds != {kind} and any(w in text for w in words):
+                raise ContentError(f"{where}: “{text[:40]}…” names a {kind} powertrain, but not every product "
+                                   f"is {kind}; say it through {{model}}-neutral words or move it to products.yml")
+
+
+# A scenario's default opening is said by every persona of the type: it may not invent their family.
+FAMILY_WORDS = ("老婆", "老公", "太太", "先生", "孩子", "儿子", "女儿", "孙子", "孙女", "爸妈", "父母")
+
+
+def _check_openings_fit_every_persona(scenarios: Dict[str, "Scenario"]) -> None:
+    for sc in scenarios.values():
+        for ctype, text in sc.opening.items():
+            word = next((w for w in FAMILY_WORDS if w in text), None)
+            if word:
+                raise ContentError(f"scenarios.yml: {sc.id}.opening.{ctype}: “{text}” mentions {word}, which not every "
+                                   f"{ctype} persona has; put it in that persona's opening (personas.yml)")
+
+
 def build_catalog(base: Optional[Path] = None) -> Catalog:
     """Load and validate every role-play content file under `base` (default: content/)."""
     topics = _load_topics(base)
     products = _load_products(base)
     objections = _load_objections(base)
+    scenarios = _load_scenarios(base, objections, topics)
+    dynamics = _load_dynamics(base)
+    shown_with_any_product = [(f"scenarios.yml: {sc.id}.{st.id}.example", st.example)
+                              for sc in scenarios.values() for st in sc.stages]
+    shown_with_any_product += [(f"question_topics.yml: {t.id}.example", t.example) for t in topics.values()]
+    shown_with_any_product += [(f"roleplay.yml: objection_steps.{k}.example", str(v["example"]))
+                               for k, v in dynamics["objection_steps"].items()]
+    _check_product_neutral(shown_with_any_product, products)
+    _check_openings_fit_every_persona(scenarios)
     return Catalog(
         personas=_load_personas(base, products, objections, topics),
         products=products,
-        scenarios=_load_scenarios(base, objections, topics),
+        scenarios=scenarios,
         objections=objections,
         topics=topics,
         prospect_levels=_load_levels(base),
-        dynamics=_load_dynamics(base),
+        dynamics=dynamics,
     )
 
 
