@@ -18,7 +18,8 @@ REQUIRED = ["long_speech", "vague_claim", "good_question", "praised", "pressured
 def emitted_names():
     names = set()
     for path in ROLEPLAY_SRC.glob("*.py"):
-        names |= set(re.findall(r"utter_customer_\w+", path.read_text(encoding="utf-8")))
+        names |= {n for n in re.findall(r"utter_customer_\w+", path.read_text(encoding="utf-8"))
+                  if not n.endswith("_")}  # prefixes (reply_kinds.py) name families of responses
     return names
 
 

@@ -7,12 +7,17 @@ from typing import List, Optional, Tuple
 
 from .cues import find
 from .phrases import CLOSING_TECHNIQUES, ReadingCues
+from .questions import QuestionReading
 from .units import Span
 
 QUESTION_SHAPED = ("alternative", "ask_wait")
 
 
-def read_closing(text: str, stage: Optional[str], pressure: bool,
+# Where any "A还是B？" question offers the customer a choice that closes the sale.
+CHOICE_STAGES = ("negotiation", "closing")
+
+
+def read_closing(text: str, stage: Optional[str], pressure: bool, questions: Optional[QuestionReading],
                  cues: ReadingCues) -> Tuple[Optional[str], Optional[Span]]:
     late = stage in cues.late_stages if stage else True
     for name in CLOSING_TECHNIQUES:
@@ -24,6 +29,10 @@ def read_closing(text: str, stage: Optional[str], pressure: bool,
         if name == "future_event" and pressure:
             continue
         return name, span
+    if stage in CHOICE_STAGES and questions is not None:
+        choice = next((q.span for q in questions.items if "还是" in text[q.span[0]:q.span[1]]), None)
+        if choice:
+            return "alternative", choice
     return None, None
 
 

@@ -293,6 +293,7 @@ def _load_dynamics(base: Optional[Path]) -> Dict[str, Any]:
                 "max_turn_change"):
         require(thresholds, key, float, f"{where}: thresholds")
     _per_type(require(data, "long_speech_chars", dict, where), f"{where}: long_speech_chars", int)
+    _per_type(require(data, "tmd_blunt_extra", dict, where), f"{where}: tmd_blunt_extra", int)
     deltas = require(data, "deltas", dict, where)
     for group in ("techniques", "anti_patterns", "events"):
         for name, per_type in require(deltas, group, dict, f"{where}: deltas").items():

@@ -34,6 +34,9 @@ QUIET_RESPONSES = {"utter_customer_neutral", "utter_customer_closed_answer", "ut
                    "utter_customer_good_question", "utter_customer_overview_ok", "utter_customer_process_ok"}
 MAX_FACTS_PER_TURN = 2
 TMD_TOPICS = ("budget", "timeframe", "decision_maker")
+AFTER_SALE = ("delivery", "follow_up")  # the car is bought: explanations are steps, not sales claims
+# A reason or a softener that makes a money/time/decision question courteous (为了帮您…, 方便问一下…).
+_TMD_REASON = re.compile(r"为了|方便|冒昧|请问|帮您|合适|参考|推荐|安排|不介意|好让|以便")
 _OPTION = re.compile(r"([\u4e00-\u9fffA-Za-z0-9]{1,8})还是([\u4e00-\u9fffA-Za-z0-9]{1,8})")
 
 
@@ -145,9 +148,13 @@ def take_turn(state: SessionState, reading: TurnReading, assessment: Dict[str, A
         return _with_prefix(finish(new, [], "deal"), turn.messages)
     if turn.scenario_complete:
         done = finish(new, [], "ended")
-        done.messages.insert(0, Message("coach", text=f"本场景的目标已经完成：{turn.scenario.title}。"))
+        done.messages.insert(0, Message("coach", text=f"客户道别了，{turn.scenario.title}练习结束。"))
         return _with_prefix(done, turn.messages)
     turn.remember_asked()
+    if turn.goal_done and not new.memory.get("goal_noted"):
+        new.memory["goal_noted"] = True
+        turn.messages.append(Message("coach", text=f"本场景的目标已经完成：{turn.scenario.title}。可以继续练习"
+                                                   "（比如道别、约下次联系），或输入 /end 查看成绩单。"))
     if new.mode == "practice":
         turn.messages.append(Message("coach", text=coaching.turn_note(catalog, new, turn.reading, assessment,
                                                                       turn.variables, turn.revealed, turn.held_back,
@@ -178,7 +185,8 @@ class _Turn:
         self.held_back: List[str] = []  # facts asked about with a closed question, answered only in part
         self.evaded: List[str] = []  # money/time/decision facts asked bluntly before the customer trusts
         self.deal = False
-        self.scenario_complete = False
+        self.scenario_complete = False  # the customer said goodbye
+        self.goal_done = False  # the scenario's last stage was completed in this turn
 
     # -- helpers
     def _said(self) -> List[str]:
@@ -232,8 +240,11 @@ class _Turn:
         if r.question == "open":
             self.event("open_question")
 
-        if self.state.pending_objection:
+        addresses = bool(r.steps & {1, 2, 3}) or (4 in r.steps and bool(self.state.objection_steps))
+        if self.state.pending_objection and (bad or addresses):
             self._objection_turn(bad)
+        elif self.state.pending_objection:
+            self._unhandled_objection_turn(long_speech)
         else:
             self._general_turn(long_speech)
         self._apply_trust()
@@ -268,7 +279,8 @@ class _Turn:
         early = self.state.turns <= 2 or self.reading.intent == "greet"
         if "close" in s:
             self._close_attempt()
-        elif "test_drive" in s and self.scenario.id not in ("test_drive", "delivery", "follow_up"):
+        elif "test_drive" in s and self.scenario.id not in ("test_drive", "delivery", "follow_up") \
+                and not self.state.memory.get("test_drive_accepted"):
             self._test_drive_invitation()
         elif "referral" in s:
             self._referral_request()
@@ -281,14 +293,14 @@ class _Turn:
             self._answer_question([self._next_open_fact()])  # a good open question with no keyword still earns
         elif r.reading.product_talk and not r.question:
             self._claim()
-        elif "praise" in r.techniques:
-            self.say("utter_customer_praised")
         elif "appointment" in s:
             self.say("utter_customer_appointment_ok")
         elif "overview" in s:
             self.say("utter_customer_overview_ok")
-        elif "process" in s or "next_step" in s:
-            self.say("utter_customer_process_ok")
+        elif "process" in s or "next_step" in s or any(q.function == "consent" for q in r.reading.question.items):
+            self.say("utter_customer_process_ok")  # a next step explained or proposed: the customer goes along
+        elif "praise" in r.techniques:
+            self.say("utter_customer_praised")
         elif "greet" in s and early:
             self.say("utter_customer_greeted")
         elif "small_talk" in s:
@@ -297,7 +309,7 @@ class _Turn:
         elif r.question:
             self.say("utter_customer_good_question" if r.question == "open" else "utter_customer_closed_answer")
         elif not problem:
-            self.say("utter_customer_neutral")
+            self.say("utter_customer_process_ok" if self.scenario.id in AFTER_SALE else "utter_customer_neutral")
         if "price" in s and not problem and not self.state.pending_objection and self._should_object() \
                 and self._may_object_now():
             self.messages.append(self._raise())
@@ -335,10 +347,16 @@ class _Turn:
             answered += 1
 
     def _tmd_earned(self) -> bool:
-        """Trust, or rapport shown in this very turn (agreement, praise, a listening probe), earns an answer."""
+        """A money/time/decision question is answered when it is asked with a reason or rapport (agreement,
+        praise, a listening probe) and the customer trusts enough; a blunt one only on high trust."""
         r = self.reading
         rapport = bool({"agree", "praise"} & set(r.techniques)) or bool(r.reading.question.probe)
-        return rapport or self.state.trust + self.delta >= self.dyn["thresholds"]["tmd_reveal"]
+        reasoned = bool(_TMD_REASON.search(r.text)) or r.length > 14  # a short bare question is blunt
+        trust = self.state.trust + self.delta
+        needed = self.dyn["thresholds"]["tmd_reveal"]
+        if rapport or reasoned:
+            return trust >= needed - 15
+        return trust >= needed + self.dyn["tmd_blunt_extra"][self.ctype]
 
     def _asks_for_information(self) -> bool:
         return any(q.function == "info" for q in self.reading.reading.question.items)
@@ -354,8 +372,12 @@ class _Turn:
         return None
 
     def _claim(self) -> None:
-        """A statement about the car: interest when it touches a hidden need, else indifference."""
+        """A statement about the car: interest when it touches a hidden need, else indifference. At delivery
+        and in after-sales calls the car is already bought: an explanation is simply taken in."""
         r = self.reading
+        if self.scenario.id in AFTER_SALE:
+            self.say("utter_customer_process_ok")
+            return
         need = _touched_need(self.persona, r.text)
         if r.fbi_complete:
             self.event("fbi_complete")
@@ -386,10 +408,18 @@ class _Turn:
         if self.state.trust >= self.dyn["thresholds"]["test_drive"]:
             self.say("utter_customer_test_drive_accepted")
             self.events.add("test_drive_accepted")
+            self.state.memory["test_drive_accepted"] = True
         else:
             self.say("utter_customer_test_drive_hesitant")
 
     def _close_attempt(self) -> None:
+        if self.state.pending_objection:
+            # No deal over an open objection: a reasoned refusal; the objection itself comes back too.
+            if self.reading.reading.closing == "alternative":
+                self.situation("alternative_not_yet")
+            else:
+                self.say("utter_customer_close_too_early")
+            return
         stages = self.scenario.stages
         at_last = self.scenario.stage_index(self.state.stage) == len(stages) - 1
         if not (self.scenario.ends_in_deal and at_last):
@@ -435,6 +465,24 @@ class _Turn:
         settled = self.state.memory.get("settled_turn")
         return "objection_handled" not in self.events and not (settled and self.state.turns - settled <= 1)
 
+    def _unhandled_objection_turn(self, long_speech: bool) -> None:
+        """The trainee talks about something else while an objection is open: the customer answers what was
+        said, and brings the objection back (it never vanishes) when nothing else was answered or when the
+        trainee goes on ignoring it."""
+        if self.state.memory.get("asked"):
+            self.event("objection_ignored")  # passed over right after the customer raised it
+        self._general_turn(long_speech)
+        if self.scenario_complete or self.deal:
+            return
+        if not self.messages and self.state.memory.get("asked"):
+            self.situation("not_answered")
+        elif not self.messages or self.state.turns - int(self.state.memory.get("restated_turn") or 0) >= 3:
+            objection = self.catalog.objections[self.state.pending_objection]
+            pool = [fill(t, self.variables) for t in objection.lines[self.ctype]]
+            self._emit(lines.choose(pool, self._said(), self.rng), "objection_restated")
+            self.state.memory["restated_turn"] = self.state.turns
+            self.events.add("objection_raised")  # passing over it again next turn is ignoring it
+
     def _objection_turn(self, bad: List[str]) -> None:
         objection = self.catalog.objections[self.state.pending_objection]
         steps = self.reading.steps
@@ -476,8 +524,12 @@ class _Turn:
             self.events.add("objection_handled")
             self.event("objection_handled")
             self.say("utter_customer_objection_resolved")
+            if "close" in self.reading.signals:
+                self._close_attempt()  # settled and asked to close in the same breath
             return
-        if 3 in steps and 1 not in self.state.objection_steps:
+        if "close" in self.reading.signals:
+            self._close_attempt()  # still open: the customer declines to close, with the reason
+        elif 3 in steps and 1 not in self.state.objection_steps:
             self.event("objection_solution_without_feelings")
             self.say("utter_customer_objection_partial")
         elif steps <= {1}:
@@ -497,7 +549,7 @@ class _Turn:
             return
         index = self.scenario.stage_index(stage.id)
         if index + 1 >= len(self.scenario.stages):
-            self.scenario_complete = True
+            self.goal_done = True  # the role-play goes on until a goodbye, a deal, a walk-out or /end
             return
         nxt = self.scenario.stages[index + 1]
         self.state.stage = nxt.id

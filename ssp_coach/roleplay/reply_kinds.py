@@ -11,7 +11,7 @@ KINDS = {
     "accepts_summary": ("summary_accepted",),
     "objection": ("objection_raised", "objection_restated", "not_answered", "utter_customer_objection_"),
     "reacts_to_problem": ("objection_escalated", "utter_customer_pressured", "utter_customer_contradicted",
-                          "utter_customer_dismissed", "utter_customer_belittled", "utter_customer_dodged",
+                          "utter_customer_dismissed", "utter_customer_belittled", "utter_customer_belittled_competitor", "utter_customer_dodged",
                           "utter_customer_noisy_engine", "utter_customer_bare_price", "utter_customer_lectured",
                           "utter_customer_long_speech"),
     "warning": ("walk_warning",),

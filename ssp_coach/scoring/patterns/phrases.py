@@ -12,7 +12,7 @@ from ...text import normalise
 
 FILE = "phrases/patterns.yml"
 # Lists each pattern needs beyond `parts` (validated so a trainer's typo is caught at load time).
-EXTRA = {"praise": ("product_subject",), "guide": ("style_probe", "style_heart_to_heart"),
+EXTRA = {"praise": ("product_subject",), "commit": ("polite_request",), "guide": ("style_probe", "style_heart_to_heart"),
          "narrate": NARRATE_FORMS + ("fact_markers", "data_point")}
 
 

@@ -194,6 +194,10 @@ def _commit(r: TurnReading, p) -> RuleResult:
         step = find(p.parts["next_step"], r.text, 0, q.span[1])
         if step:
             out.parts["next_step"] = _clause(r, step[0], step)
+    else:
+        request = find(p.extra["polite_request"], r.text)
+        if request:
+            out.parts["consent_question"] = _clause(r, request[0], request)
     return out
 
 
