@@ -153,3 +153,9 @@ def test_full_visit_included_items_belong_to_the_stage_of_their_process():
     state = {"scenario": "full_visit", "stage": "close", "stages_reached": ["reception", "close"]}
     ids = {i["id"] for i in reachable_items(state, [])}
     assert "close_technique" in ids and "greeting" not in ids and "tmd_money" not in ids
+
+
+def test_no_fbi_tip_outside_a_presentation():
+    summary = {"outcome": "prospect", "scenario": "phone"}
+    card = build(summary, [turn("首保是5000公里。", fbi={"feature": True})], "phone", "social")
+    assert "fbi" not in [i["kind"] for i in card["improvements"]]

@@ -371,7 +371,8 @@ def _improvements(cfg: Config, scenario: str, card: Dict[str, Any], has_turns: b
         candidates.append(("needs", gap, advice["needs"]["explanation"].format(facts=names), example))
     fbi = card["fbi"]
     fbi_item_missed = any(i["id"] == "fbi_complete" and not i["done"] for i in card["checklist"])
-    if fbi["attempted"] and not fbi["complete"] and not fbi_item_missed:
+    # only where presenting is the job: a spec mentioned on a phone call is not a failed presentation
+    if scenario in cfg["fbi_scenarios"] and fbi["attempted"] and not fbi["complete"] and not fbi_item_missed:
         candidates.append(("fbi", 1.0, advice["fbi"]["explanation"], advice["fbi"]["example"]))
     for code in _focus(cfg, scenario):
         score = card["patterns"][code]["score"]
