@@ -75,7 +75,7 @@ def test_poor_reception_scores_low_and_improvements_name_the_missed_items():
     assert len(card["improvements"]) == 3
     explanations = " ".join(i["explanation"] for i in card["improvements"])
     assert "施压逼单" in explanations  # the worst habit is named first
-    assert card["improvements"][0]["kind"] == "anti_pattern"
+    assert card["improvements"][0]["kind"] == "strike"  # pressure costs a strike with the customer
     assert "热情问候" in explanations
     assert all(i["example"] for i in card["improvements"])
     assert card["anti_patterns"]["pressure"] == {"label": "施压逼单", "count": 1}
@@ -89,8 +89,11 @@ def test_overall_is_explained_by_weighted_components():
     assert {"reply_quality", "patterns", "checklist", "needs"} <= ids
     assert "objections" not in ids and "fbi" not in ids  # nothing to measure in this reception
     assert abs(sum(c["weight"] for c in parts["components"]) - 1) < 0.02
-    recomputed = sum(c["weight"] * c["score"] for c in parts["components"]) - parts["penalty"]
-    assert abs(recomputed - card["overall"]) <= 2
+    # overall = conduct + craft: craft is the share of 100 − conduct_points the weighted components earn
+    mean = sum(c["weight"] * c["score"] for c in parts["components"])
+    assert abs(parts["craft"] - (100 - 30) * mean / 100) <= 2
+    assert parts["conduct"] == 30 - parts["penalty"]
+    assert abs(parts["conduct"] + parts["craft"] - card["overall"]) <= 1
 
 
 def test_anti_patterns_lower_the_overall():
@@ -128,7 +131,9 @@ def test_fbi_needs_and_objections_sections():
     text = render_text(card)
     assert "FBI：介绍 2 次，完整 1 次（50%）" in text
     assert "异议：处理 1/2" in text
-    assert "预算✔" in text and "购车时间✘" in text
+    # one record per fact: the budget was asked and told, the time never asked; no separate TMD line
+    assert "客户信息：budget✔；购车时间✘ 遗漏；决策人✘ 遗漏" in text
+    assert not any(line.startswith("TMD：") for line in text.splitlines())
 
 
 def test_zero_turns_and_missing_summary_keys():
@@ -163,7 +168,7 @@ def test_render_text_is_short_chinese_lines():
 def test_broken_scorecard_yaml_is_named(tmp_path):
     shutil.copy(content_dir() / "checklists.yml", tmp_path / "checklists.yml")
     text = (content_dir() / "scorecard.yml").read_text(encoding="utf-8")
-    (tmp_path / "scorecard.yml").write_text(text.replace("  patterns: 20 ", "  patterns: lots "), encoding="utf-8")
+    (tmp_path / "scorecard.yml").write_text(text.replace("  patterns: 25 ", "  patterns: lots "), encoding="utf-8")
     with pytest.raises(ContentError, match=r"scorecard.yml: weights.patterns: expected float, got str"):
         build({}, [], "reception", "social", base=tmp_path)
 

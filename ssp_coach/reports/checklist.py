@@ -4,12 +4,17 @@ An item is done when some trainee turn meets one of its `when` conditions, or �
 when the session has turns and none of them meets a `never` condition. A condition is a mapping whose
 checks must all hold on the same turn (assessment fields, NLU intent, keywords/regex on the normalised
 text). `include: <scenario>.<item>` reuses another scenario's item (full_visit is built that way).
+
+Optional keys: `credits` (a speech pattern a turn meeting the item shows, counted on the scorecard),
+`stage` (the scenario stage the item belongs to; used by `reachable_items` to decide
+whether the role-play may end) and `fact` (the hidden fact the item is about: the item is also credited
+when the customer stated that fact, and the scorecard shows it once, in the information record).
 """
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, Iterable, List, Optional
 
 from ..content import ContentError, load_yaml, require, require_choice
 from ..paths import content_dir
@@ -36,6 +41,10 @@ class Item:
     example: str
     when: tuple      # of compiled conditions (callables turn -> bool)
     never: tuple
+    stage: Optional[str] = None   # the stage of `scenario` the item belongs to
+    fact: Optional[str] = None    # hidden fact (question_topics id) the item asks about
+    credits: Optional[str] = None  # a speech pattern a turn meeting the item shows (e.g. 开得真稳 → praise)
+    scenario: str = ""            # the scenario that defines the item (includes keep their origin)
 
 
 @dataclass(frozen=True)
@@ -151,7 +160,14 @@ def _item(raw: Any, where: str) -> Item:
     if bool(when) == bool(never):
         raise ContentError(f"{where}: give exactly one of 'when' (done if a turn meets it) or 'never' "
                            "(done if no turn meets it)")
-    return Item(item_id, require(raw, "label", str, where), require(raw, "example", str, where), when, never)
+    stage, fact, credits = raw.get("stage"), raw.get("fact"), raw.get("credits")
+    for key, value in (("stage", stage), ("fact", fact)):
+        if value is not None and not (isinstance(value, str) and value.strip()):
+            raise ContentError(f"{where}.{key}: expected a non-empty string")
+    if credits is not None:
+        require_choice(credits, TECHNIQUES, f"{where}.credits")
+    return Item(item_id, require(raw, "label", str, where), require(raw, "example", str, where), when, never,
+                stage, fact, credits)
 
 
 def _is_include(raw: Any) -> bool:
@@ -167,7 +183,8 @@ def parse_checklists(data: Any, source: str = FILE) -> Dict[str, List[Item]]:
     parsed: Dict[str, List[Item]] = {}
     for scenario, items in raw_items.items():  # own items first, so includes can point anywhere
         where = f"{source}: scenarios.{scenario}"
-        parsed[scenario] = [_item(r, f"{where}[{i}]") for i, r in enumerate(items) if not _is_include(r)]
+        parsed[scenario] = [replace(_item(r, f"{where}[{i}]"), scenario=scenario)
+                            for i, r in enumerate(items) if not _is_include(r)]
     for scenario, items in raw_items.items():
         result, own = [], iter(parsed[scenario])
         for i, raw in enumerate(items):
@@ -180,7 +197,10 @@ def parse_checklists(data: Any, source: str = FILE) -> Dict[str, List[Item]]:
             if not found:
                 raise ContentError(f"{source}: scenarios.{scenario}[{i}].include: '{ref}' is not an item "
                                    "of another scenario (write <scenario>.<item id>)")
-            result.append(found[0])
+            override = raw.get("stage")
+            if override is not None and not (isinstance(override, str) and override.strip()):
+                raise ContentError(f"{source}: scenarios.{scenario}[{i}].stage: expected a non-empty string")
+            result.append(replace(found[0], stage=override, scenario=scenario) if override else found[0])
         ids = [it.id for it in result]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
@@ -199,17 +219,81 @@ def load_checklists(base: Optional[Path] = None) -> Dict[str, List[Item]]:
     return _load_cached(str(base or content_dir()))
 
 
-def evaluate(scenario: str, turns: List[Dict[str, Any]], base: Optional[Path] = None) -> List[Dict[str, Any]]:
-    """[{id, label, done, example}] for the scenario's checklist (empty for an unknown scenario)."""
-    items = load_checklists(base).get(scenario, [])
-    seen = [_Turn(normalise(t.get("text") or "") if isinstance(t.get("text"), str) else "",
+def _seen(turns: List[Dict[str, Any]]) -> List[_Turn]:
+    return [_Turn(normalise(t.get("text") or "") if isinstance(t.get("text"), str) else "",
                   t.get("intent"), t.get("assessment") if isinstance(t.get("assessment"), dict) else {})
             for t in turns or [] if isinstance(t, dict)]
+
+
+def _done(item: Item, seen: List[_Turn], facts_known) -> bool:
+    if item.when:
+        return any(cond(t) for t in seen for cond in item.when) or bool(item.fact and item.fact in facts_known)
+    return bool(seen) and not any(cond(t) for t in seen for cond in item.never)
+
+
+def evaluate(scenario: str, turns: List[Dict[str, Any]], base: Optional[Path] = None,
+             facts_known: Iterable[str] = ()) -> List[Dict[str, Any]]:
+    """[{id, label, done, example, fact, stage}] for the scenario's checklist (empty for an unknown scenario).
+
+    `facts_known`: hidden facts the customer stated; an item about such a fact is credited (the trainee
+    has the information, whichever words drew it out)."""
+    items = load_checklists(base).get(scenario, [])
+    seen, known = _seen(turns), set(facts_known or ())
     out = []
     for item in items:
-        if item.when:
-            done = any(cond(t) for t in seen for cond in item.when)
-        else:
-            done = bool(seen) and not any(cond(t) for t in seen for cond in item.never)
-        out.append({"id": item.id, "label": item.label, "done": done, "example": item.example})
+        row = {"id": item.id, "label": item.label, "done": _done(item, seen, known), "example": item.example,
+               "fact": item.fact, "stage": item_stage(scenario, item)}
+        if item.credits:
+            row["credits"] = item.credits
+            row["turns"] = [i for i, t in enumerate(seen) if any(cond(t) for cond in item.when)]
+        out.append(row)
+    return out
+
+
+def item_stage(scenario: str, item: Item) -> Optional[str]:
+    """The stage of `scenario` an item belongs to. An included item keeps its own stage when the scenario
+    has it; otherwise it belongs to the stage that practises the item's scenario (full_visit's `process`)."""
+    if item.scenario in ("", scenario):
+        return item.stage
+    from ..roleplay.catalog import load_catalog  # the role-play content; reports read it, never write it
+    chosen = load_catalog().scenarios.get(scenario)
+    if chosen is None:
+        return item.stage
+    ids = [s.id for s in chosen.stages]
+    if item.stage in ids:
+        return item.stage
+    return next((s.id for s in chosen.stages if (s.process or scenario) == item.scenario), None)
+
+
+def reachable_items(progress: Any, turns: List[Dict[str, Any]], base: Optional[Path] = None) -> List[Dict[str, Any]]:
+    """Checklist items the trainee can still do in this role-play: the auto-end rule.
+
+    `progress` is the role-play's SessionState (or its slot dict) or the finished summary. The role-play
+    may end by itself (the last stage's goal reached) only when this list is empty:
+      - nothing is reachable once the customer has left (walk-out, lost) or the role-play has a deal;
+      - otherwise an item is reachable when it is not done yet, is a `when` item (a `never` item is
+        already done or already broken) and belongs to the current stage or a later one (items of stages
+        already passed are the past: they show as missed on the scorecard, they do not hold the customer).
+    Items without a stage count as belonging to every stage.
+    """
+    get = (lambda k: progress.get(k)) if isinstance(progress, dict) else (lambda k: getattr(progress, k, None))
+    scenario = get("scenario") or ""
+    if get("outcome") in ("lost", "deal") or get("reason") == "walk_away":
+        return []
+    from ..roleplay.catalog import load_catalog
+    chosen = load_catalog().scenarios.get(scenario)
+    order = [s.id for s in chosen.stages] if chosen else []
+    reached = [s.get("id") if isinstance(s, dict) else s for s in (get("stages_reached") or [])]
+    current = get("stage") if isinstance(get("stage"), str) else (reached[-1] if reached else None)
+    position = order.index(current) if current in order else 0
+    facts = [f.get("id") if isinstance(f, dict) else f
+             for f in (get("facts_revealed") or get("facts_discovered") or [])]
+    items = load_checklists(base).get(scenario, [])
+    out = []
+    for item, row in zip(items, evaluate(scenario, turns, base, facts)):
+        if row["done"] or not item.when:
+            continue
+        stage = row["stage"]
+        if stage is None or stage not in order or order.index(stage) >= position:
+            out.append(row)
     return out
