@@ -52,9 +52,6 @@ def test_feature_dump_is_named_and_missing_benefit_and_impact_explained():
     assert "冲击" in hints["impact"] and "生活" in hints["impact"]
 
 
-@pytest.mark.xfail(strict=True, reason="ssp_coach bug: reading.acts.product_talk needs a feature cue or a "
-                   "product-act cue, so a benefit-only statement about the car is not product talk and FBI is "
-                   "never judged (about 22 of 123 benefit-labelled training items are gated out)")
 def test_benefit_only_statement_about_the_car_is_judged():
     b = fbi("这车开着特别省心，坐着也舒服。")
     assert b.data["benefit"] and not b.data["feature"] and not b.data["impact"] and not b.data["feature_dump"]
@@ -130,3 +127,8 @@ def test_fast_scoring_matches_the_sklearn_sparse_path():
     sparse_path = np.asarray(model._matrix(texts) @ model.weights) + model.bias
     assert np.allclose(model.scores(texts), sparse_path)
     assert np.allclose(pickle.loads(pickle.dumps(model)).scores(texts), sparse_path)
+
+
+def test_an_ultimatum_borrowing_benefit_words_is_not_product_talk():
+    r = read_turn("最便宜就这个价了，省心省事，爱买不买。", "还能便宜点吗？", "negotiation", "dominant")
+    assert "pressure" in r.anti and not r.product_talk and not detect_fbi(r).data["benefit"]

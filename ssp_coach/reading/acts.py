@@ -53,7 +53,8 @@ def product_talk(text: str, questions: list, cues: ReadingCues) -> bool:
 
     return any(told(s) for s in find_all(cues.fbi["feature"], text)) or \
         any(told(s) for s in find_all(cues.acts["product"], text)) or \
-        any(told(s) for s in find_all(cues.fbi["scene"], text))  # a picture of life with the car
+        any(told(s) for s in find_all(cues.fbi["scene"], text)) or \
+        any(told(s) for s in find_all(cues.fbi["benefit"], text))  # what the car does for the customer
 
 
 def address_spans(text: str, cues: ReadingCues):

@@ -27,6 +27,7 @@ ACTS = ("greet", "overview", "test_drive", "price", "close", "appointment", "pro
 @dataclass(frozen=True)
 class ReadingCues:
     fbi: Dict[str, Pattern]
+    fbi_lines: Dict[str, Tuple[Pattern, ...]]  # each cue line on its own (features of the FBI model)
     fbi_missing: Dict[str, str]
     question_end: Pattern
     closed: Pattern
@@ -88,6 +89,8 @@ def load_cues() -> ReadingCues:
     tmd_topics = require(topics_data, "tmd", dict, TOPICS_FILE)
     return ReadingCues(
         fbi={p: _cues(fbi, p, f"{w}: fbi") for p in FBI_PARTS + ("scene",)},
+        fbi_lines={p: tuple(compile_cues([line], f"{w}: fbi.{p}[{i}]") for i, line in enumerate(fbi[p]))
+                   for p in FBI_PARTS + ("scene",)},
         fbi_missing=_messages(fbi, FBI_PARTS + ("order", "feature_dump"), f"{w}: fbi"),
         question_end=_cues(q, "question_end", f"{w}: questions"),
         closed=_cues(q, "closed", f"{w}: questions"),

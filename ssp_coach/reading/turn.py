@@ -122,6 +122,8 @@ def read_turn(reply: Any, context: Optional[str] = None, stage: Optional[str] = 
     price_talk = "price" in r.acts or bool(find(cues.price, text))
     r.anti = read_anti_patterns(text, len(r.sentences), stage, customer_type, r.small_talk,
                                 r.product_talk or price_talk, r.objection.customer_objects, cues)
+    if r.product_talk and {"pressure", "contradict", "belittle_customer", "dismissive", "blame"} & set(r.anti):
+        r.product_talk = False  # an ultimatum or a put-down is not a presentation, whatever words it borrows
     r.closing, r.closing_span = read_closing(text, stage, "pressure" in r.anti, r.question, cues)
     if "close" in r.acts and not r.closing and stage not in cues.late_stages and r.question.kind == "open":
         r.acts.discard("close")  # 您打算什么时候定下来？ asks about time; it does not close

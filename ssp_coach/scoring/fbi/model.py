@@ -23,15 +23,19 @@ from ...reading.cues import find_all
 from ...reading.phrases import SKILLS_FILE, load_cues
 from ...text import normalise
 
-FEATURE_VERSION = "4"
+FEATURE_VERSION = "5"
 RULE_WEIGHT = 1.5
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+")
 
 
 def cue_features(text: str) -> List[float]:
-    """Per part: the number of cue matches (capped)."""
-    fbi = load_cues().fbi
-    return [min(len(find_all(fbi[part], text)), 4) / 4.0 for part in FBI_PARTS]
+    """Per part: the number of cue matches (capped), and whether each cue line of skills.yml matched."""
+    cues = load_cues()
+    out = []
+    for part in FBI_PARTS + ("scene",):
+        out.append(min(len(find_all(cues.fbi[part], text)), 4) / 4.0)
+        out += [float(p.search(text) is not None) for p in cues.fbi_lines[part]]
+    return out
 
 
 def _is_scene(fbi, text: str) -> bool:
