@@ -2,8 +2,11 @@
 
 import json
 import re
+from typing import Any, Dict, List, Optional
 
 from sanic import Blueprint, response
+
+from ssp_coach.roleplay.catalog import CUSTOMER_TYPES, MODES, OUTCOMES, load_catalog, parse_choice
 
 from . import auth, csrf, rasa_client
 
@@ -121,6 +124,8 @@ async def chat(request):
             return _json({"error": "暂时连接不上对话服务，请稍后重试。您输入的内容已保留。", "retry": True}, 503)
         return _coach_error(rasa_client.COACH_DOWN)
     try:
+        if not text.strip().startswith("/") and await _roleplay_over(config, session["conv"]):
+            return _json({"messages": await _new_setup(config, session, text)})
         answers = await rasa_client.send(config, session["conv"], message, session["who"])
     except rasa_client.RasaUnavailable as error:
         return _json({"error": str(error), "retry": True}, 503)
@@ -153,3 +158,123 @@ async def history(request):
             "mode": rasa_client.current_mode(events),
         }
     )
+
+
+# -- after a role-play has ended, typing starts the set-up of the next one ------------------------
+AFTER_END = "【教练】上一轮练习已经结束。已为您打开新练习的设置：请选择客户类型、场景和模式。"
+MENU_ANSWER_CHARS = 12  # longer typed text is a sentence for the customer, not a menu answer
+
+
+async def _roleplay_over(config, conv: str) -> bool:
+    """The conversation's last role-play has ended (phase `ended`); unknown when Rasa cannot say."""
+    try:
+        slots = await rasa_client.tracker_slots(config, conv)
+    except rasa_client.RasaUnavailable:
+        return False
+    return slots.get("phase") == "ended"
+
+
+async def _new_setup(config, session: dict, text: str) -> List[Dict[str, Any]]:
+    """/start (the set-up menu) instead of 「练习还没开始」; a typed menu answer such as 「社交型」 is
+    passed on as the first answer."""
+    who, conv = session["who"], session["conv"]
+    answers = await rasa_client.send(config, conv, rasa_client.safe_message("/start", who), who)
+    if len(text.strip()) <= MENU_ANSWER_CHARS and _menu_answer(text):
+        answers += await rasa_client.send(config, conv, text, who)
+    return [{"recipient_id": conv, "text": AFTER_END}] + answers
+
+
+def _menu_answer(text: str) -> bool:
+    try:
+        return bool(parse_choice(text))
+    except Exception:  # noqa: BLE001 - a content error must not stop the chat
+        return False
+
+
+# -- the header: where the trainee is in the role-play --------------------------------------------
+@bp.get("/api/header")
+async def header(request):
+    """The chat header for the caller's own conversation (the id only ever comes from the signed
+    cookie, as for /api/chat). Chinese titles only; the trust meter and next step only in practice."""
+    session = auth.trainee_session(request)
+    if not session.get("who") or not session.get("conv"):
+        return _json({"error": "没有进行中的对话。"}, 404)
+    try:
+        slots = await rasa_client.tracker_slots(request.app.ctx.config, session["conv"])
+    except rasa_client.RasaUnavailable as error:
+        return _json({"error": str(error)}, 503)
+    return _json(roleplay_header(slots))
+
+
+def roleplay_header(slots: Dict[str, Any]) -> Dict[str, Any]:
+    """What the header shows, from the conversation's slots (docs/design.md Contract 2)."""
+    phase = slots.get("phase")
+    if phase not in ("roleplay", "ended"):
+        return {"phase": "setup"}
+    try:
+        catalog = load_catalog()
+    except Exception:  # noqa: BLE001 - content errors must not take the chat down
+        catalog = None
+    practice = slots.get("mode") != "exam"
+    persona = catalog.personas.get(_code(slots, "persona_id")) if catalog else None
+    scenario = catalog.scenarios.get(_code(slots, "scenario")) if catalog else None
+    ctype = persona.type if persona else _code(slots, "customer_type")
+    out: Dict[str, Any] = {
+        "phase": phase,
+        "practice": practice,
+        "mode": MODES.get(_code(slots, "mode"), ""),
+        "customer": persona.name if persona else "客户",
+        "customer_type": CUSTOMER_TYPES.get(ctype, ""),
+        "scenario": scenario.title if scenario else "",
+        "turns": _int(slots.get("turns")),
+    }
+    if scenario:
+        index = scenario.stage_index(_code(slots, "stage"))
+        stage = scenario.stages[index]
+        out.update(stage=stage.title, stage_no=index + 1, stages=len(scenario.stages))
+        if practice and phase == "roleplay":
+            out.update(next=_next_step(catalog, scenario, stage, slots), steps=list(stage.steps))
+    if practice:
+        out["trust"] = _trust(slots.get("trust"))
+    if phase == "ended":
+        out["outcome"] = OUTCOMES.get(_code(slots, "outcome"), "")
+    return out
+
+
+def _next_step(catalog, scenario, stage, slots: Dict[str, Any]) -> str:
+    """The course step that comes next: the next objection-handling step while an objection is open,
+    else a customer fact this stage still needs, else the stage goal."""
+    try:
+        objection = catalog.objections.get(_code(slots, "pending_objection"))
+        if objection:
+            done = {_int(s) for s in slots.get("objection_steps") or []}
+            required = [int(s) for s in catalog.dynamics["objection_resolve_steps"]]
+            step = next((s for s in required if s not in done), required[-1])
+            label = catalog.dynamics["objection_steps"][step]["label"]
+            return f"处理异议「{objection.label}」：第{step}步 {label}"
+        known = set(slots.get("facts_revealed") or [])
+        missing = [t for t in scenario.facts if t not in known and t in catalog.topics]
+        if stage.exit_facts > len(known) and missing:
+            return f"用开放式问题了解客户的{catalog.topics[missing[0]].label}"
+    except (KeyError, TypeError, ValueError):
+        pass
+    return stage.goal
+
+
+def _code(slots: Dict[str, Any], name: str) -> str:
+    value = slots.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def _int(value: Any) -> int:
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _trust(value: Any) -> Optional[int]:
+    try:
+        return max(0, min(100, round(float(value))))
+    except (TypeError, ValueError):
+        return None

@@ -96,6 +96,17 @@ async def tracker_events(config, sender: str) -> List[Dict[str, Any]]:
     return events if isinstance(events, list) else []
 
 
+async def tracker_slots(config, sender: str) -> Dict[str, Any]:
+    """The conversation's current slot values (no events: a small answer)."""
+    url = (
+        f"{config.rasa_url}/conversations/{quote(sender, safe='')}/tracker"
+        f"?include_events=NONE&token={quote(config.rasa_token, safe='')}"
+    )
+    tracker = await _request("GET", url, 15)
+    slots = tracker.get("slots") if isinstance(tracker, dict) else None
+    return slots if isinstance(slots, dict) else {}
+
+
 def _payload_titles(events: List[Dict[str, Any]]) -> Dict[Any, Any]:
     return {
         b.get("payload"): b.get("title")

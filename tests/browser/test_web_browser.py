@@ -206,3 +206,79 @@ def test_chat_explains_an_outage_and_keeps_the_typed_text(browser, tmp_path):
         page.close()
     finally:
         server.stop()
+
+
+def start_roleplay(page, *titles: str) -> None:
+    for title in titles:
+        click_choice(page, title)
+    expect(page.locator(".msg.customer").first).to_be_visible(timeout=WAIT)
+    expect(page.locator("#typing")).to_be_hidden(timeout=WAIT)
+
+
+def assert_compact_header(page) -> None:
+    """At most two short lines: the status line itself never wraps, the whole header stays low."""
+    box = page.locator("#rp-header").bounding_box()
+    line = page.locator("#rp-header .rp-line").bounding_box()
+    assert line["height"] <= 28 and box["height"] <= 64, (line, box)
+
+
+def test_header_shows_where_the_trainee_is_at_phone_and_desktop_width(stack, browser):
+    phone = browser.new_context(viewport=PHONE, locale="zh-CN")
+    page = phone.new_page()
+    page.goto(stack.web_url + "/")
+    page.fill("#trainee-input", f"表头学员{uuid.uuid4().hex[:4]}")
+    page.click("text=进入陪练")
+    head = page.locator("#rp-header")
+    expect(head).to_contain_text("尚未开始练习", timeout=WAIT)
+    start_roleplay(page, "社交型", "需求分析", "练习")
+    expect(head.locator("#rp-type")).to_have_text("社交型")
+    expect(head.locator("#rp-stage-text")).to_contain_text("阶段 1/3")
+    expect(head.locator("#rp-turns")).to_have_text("第 0 轮")
+    expect(head.locator("#rp-trust")).to_be_visible()
+    expect(head.locator("#rp-next")).to_contain_text("下一步：")
+    assert re.search(r"[a-z_]{4,}", head.inner_text()) is None, head.inner_text()   # no ids or codes
+    page.fill("#input", GOOD_REPLY)
+    page.click("#send")
+    expect(head.locator("#rp-turns")).to_have_text("第 1 轮", timeout=WAIT)
+    assert_compact_header(page)
+    line = page.locator("#rp-header .rp-line").bounding_box()
+    assert line["width"] <= PHONE["width"] and page.evaluate("document.body.scrollWidth") <= PHONE["width"]
+    shot(page, "chat-header-phone", full_page=False)
+    head.locator("#rp-next").click()
+    expect(head.locator("#rp-next")).to_contain_text("课程步骤：")
+    head.locator("#rp-next").click()
+
+    page.click(".chip[data-command='/end']")
+    expect(page.locator(".msg.scorecard")).to_be_visible(timeout=WAIT)
+    expect(head.locator("#rp-stage-text")).to_contain_text("练习已结束", timeout=WAIT)
+    expect(page.locator("#input")).to_have_attribute("placeholder", re.compile("开始新的练习"))
+    # the input stays usable: typing opens the set-up of a new role-play
+    page.fill("#input", "您好，欢迎光临！")
+    page.keyboard.press("Enter")
+    expect(page.locator("details.msg.coach", has_text="上一轮练习已经结束")).to_be_visible(timeout=WAIT)
+    expect(page.locator("#typing")).to_be_hidden(timeout=WAIT)
+    assert page.locator(".msg", has_text="练习还没开始").count() == 0
+    expect(head).to_contain_text("尚未开始练习", timeout=WAIT)
+    shot(page, "chat-after-end-new-setup-phone", full_page=False)
+    start_roleplay(page, "分析型", "展厅接待", "练习")
+    expect(head.locator("#rp-type")).to_have_text("分析型", timeout=WAIT)
+    phone.close()
+
+    desktop = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = desktop.new_page()
+    page.goto(stack.web_url + "/")
+    page.fill("#trainee-input", f"表头学员{uuid.uuid4().hex[:4]}")
+    page.click("text=进入陪练")
+    head = page.locator("#rp-header")
+    start_roleplay(page, "支配型", "议价与异议处理", "练习")
+    expect(head.locator("#rp-scenario")).to_have_text("议价与异议处理")
+    expect(head.locator("#rp-trust")).to_be_visible()
+    assert_compact_header(page)
+    shot(page, "chat-header-desktop", full_page=False)
+    page.click("#new-chat")
+    start_roleplay(page, "支配型", "议价与异议处理", "考核")
+    expect(head.locator("#rp-stage-text")).to_contain_text("考核", timeout=WAIT)
+    expect(head.locator("#rp-trust")).to_be_hidden()
+    expect(head.locator("#rp-next")).to_be_hidden()
+    shot(page, "chat-header-exam-desktop", full_page=False)
+    desktop.close()

@@ -17,6 +17,10 @@
   var folded = false;
   var retryAction = null;
   var lastScorecard = null;
+  var header = document.getElementById("rp-header");
+  var nextButton = document.getElementById("rp-next");
+  var PLACEHOLDER = input.placeholder;
+  var headerRequest = 0;
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -122,8 +126,61 @@
     if (value) scrollDown();
   }
 
+  function setText(id, text) { document.getElementById(id).textContent = text || ""; }
+
+  // The header: who the customer is, the stage (and in practice mode the next course step and the
+  // trust meter), the turn count. Filled from /api/header, which reads the conversation's slots.
+  function showHeader(h) {
+    header.className = "rp " + (h.phase || "setup");
+    var trust = document.getElementById("rp-trust");
+    var inRoleplay = h.phase === "roleplay" || h.phase === "ended";
+    document.getElementById("rp-who").hidden = !inRoleplay;
+    document.getElementById("rp-turns").hidden = !inRoleplay;
+    setText("rp-customer", h.customer);
+    setText("rp-type", h.customer_type);
+    setText("rp-scenario", inRoleplay ? h.scenario : "");
+    setText("rp-turns", "第 " + (h.turns || 0) + " 轮");
+    var stage = "";
+    if (h.phase === "roleplay") {
+      stage = h.stage ? "阶段 " + h.stage_no + "/" + h.stages + " " + h.stage : "";
+      if (!h.practice) stage += (stage ? " · " : "") + "考核";
+    } else if (h.phase === "ended") {
+      stage = "练习已结束" + (h.outcome ? "（" + h.outcome + "）" : "");
+    } else {
+      stage = "尚未开始练习：在下方选择客户类型、场景和模式";
+    }
+    setText("rp-stage-text", stage);
+    var showTrust = h.practice && typeof h.trust === "number";
+    trust.hidden = !showTrust;
+    if (showTrust) {
+      var bar = document.getElementById("rp-trust-bar");
+      bar.style.width = h.trust + "%";
+      bar.className = h.trust >= 60 ? "high" : (h.trust < 30 ? "low" : "");
+      setText("rp-trust-value", String(h.trust));
+      trust.setAttribute("aria-valuenow", String(h.trust));
+    }
+    var next = "";
+    if (h.phase === "roleplay" && h.next) next = "下一步：" + h.next;
+    if (h.phase === "ended") next = "直接输入任意内容，即可开始新的练习";
+    nextButton.hidden = !next;
+    nextButton.textContent = next;
+    nextButton.dataset.short = next;
+    nextButton.dataset.full = next + ((h.steps || []).length ? "（课程步骤：" + h.steps.join(" → ") + "）" : "");
+    nextButton.setAttribute("aria-expanded", "false");
+    nextButton.title = nextButton.dataset.full;
+    input.placeholder = h.phase === "ended" ? "输入任意内容，开始新的练习…" : PLACEHOLDER;
+    header.hidden = false;
+  }
+
+  function refreshHeader() {
+    var mine = ++headerRequest;   // only the latest answer is shown
+    return api("GET", "/api/header").then(function (h) {
+      if (mine === headerRequest) showHeader(h);
+    }, function () { if (mine === headerRequest) header.hidden = true; });
+  }
+
   function revealInTurn(messages, i) {
-    if (i >= messages.length) { setBusy(false); input.focus(); return; }
+    if (i >= messages.length) { setBusy(false); input.focus(); refreshHeader(); return; }
     addBot(messages[i]);
     setTimeout(function () { revealInTurn(messages, i + 1); }, 250);
   }
@@ -161,6 +218,7 @@
   }
 
   function startConversation(startMessage) {
+    header.hidden = true;
     log.textContent = "";
     lastScorecard = null;
     send(startMessage, null);
@@ -184,6 +242,8 @@
       });
       if (!(data.messages || []).length) {
         api("POST", "/api/new").then(function (d) { startConversation(d.start); });
+      } else {
+        refreshHeader();
       }
     }, function (error) { showStatus(error.message, loadHistory); });
   }
@@ -228,6 +288,11 @@
     foldToggle.setAttribute("aria-pressed", String(folded));
     foldToggle.textContent = folded ? "展开教练点评" : "收起教练点评";
     document.querySelectorAll("details.coach").forEach(function (d) { d.open = !folded; });
+  });
+  nextButton.addEventListener("click", function () {
+    var open = nextButton.getAttribute("aria-expanded") !== "true";
+    nextButton.setAttribute("aria-expanded", String(open));
+    nextButton.textContent = open ? nextButton.dataset.full : nextButton.dataset.short;
   });
   retryButton.addEventListener("click", function () { if (retryAction) retryAction(); });
   window.addEventListener("online", function () { if (!busy) loadHistory(); });
