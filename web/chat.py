@@ -6,7 +6,9 @@ from typing import Any, Dict, List, Optional
 
 from sanic import Blueprint, response
 
+from ssp_coach.roleplay import coaching
 from ssp_coach.roleplay.catalog import CUSTOMER_TYPES, MODES, OUTCOMES, load_catalog, parse_choice
+from ssp_coach.roleplay.session import SessionState
 
 from . import auth, csrf, rasa_client
 
@@ -233,7 +235,7 @@ def roleplay_header(slots: Dict[str, Any]) -> Dict[str, Any]:
         stage = scenario.stages[index]
         out.update(stage=stage.title, stage_no=index + 1, stages=len(scenario.stages))
         if practice and phase == "roleplay":
-            out.update(next=_next_step(catalog, scenario, stage, slots), steps=list(stage.steps))
+            out.update(next=_course_next_step(catalog, slots), steps=list(stage.steps))
     if practice:
         out["trust"] = _trust(slots.get("trust"))
     if phase == "ended":
@@ -241,24 +243,13 @@ def roleplay_header(slots: Dict[str, Any]) -> Dict[str, Any]:
     return out
 
 
-def _next_step(catalog, scenario, stage, slots: Dict[str, Any]) -> str:
-    """The course step that comes next: the next objection-handling step while an objection is open,
-    else a customer fact this stage still needs, else the stage goal."""
+def _course_next_step(catalog, slots: Dict[str, Any]) -> str:
+    """The coach's next course step for this role-play (ssp_coach.roleplay.coaching owns the rule)."""
+    state = SessionState.from_slots(slots)
     try:
-        objection = catalog.objections.get(_code(slots, "pending_objection"))
-        if objection:
-            done = {_int(s) for s in slots.get("objection_steps") or []}
-            required = [int(s) for s in catalog.dynamics["objection_resolve_steps"]]
-            step = next((s for s in required if s not in done), required[-1])
-            label = catalog.dynamics["objection_steps"][step]["label"]
-            return f"处理异议「{objection.label}」：第{step}步 {label}"
-        known = set(slots.get("facts_revealed") or [])
-        missing = [t for t in scenario.facts if t not in known and t in catalog.topics]
-        if stage.exit_facts > len(known) and missing:
-            return f"用开放式问题了解客户的{catalog.topics[missing[0]].label}"
-    except (KeyError, TypeError, ValueError):
-        pass
-    return stage.goal
+        return coaching.next_step(catalog, state)
+    except (KeyError, TypeError, ValueError):  # odd slot values: fall back on the stage goal
+        return catalog.scenarios[state.scenario].stage(state.stage).goal
 
 
 def _code(slots: Dict[str, Any], name: str) -> str:

@@ -47,6 +47,21 @@ def turn_note(catalog: Catalog, state: SessionState, reading: TurnView, assessme
     return "".join(parts).strip()
 
 
+def next_step(catalog: Catalog, state: SessionState) -> str:
+    """The course step that comes next (the chat header, /hint): the next objection-handling step while an
+    objection is open, else a customer fact this stage still needs, else the stage goal."""
+    scenario = catalog.scenarios[state.scenario]
+    stage = scenario.stage(state.stage)
+    objection = catalog.objections.get(state.pending_objection or "")
+    if objection:
+        step = _next_step(catalog, state)
+        return f"处理异议「{objection.label}」：第{step}步 {catalog.dynamics['objection_steps'][step]['label']}"
+    missing = [t for t in _missing_facts(catalog, state) if t in catalog.topics]
+    if stage.exit_facts > len(state.facts_revealed) and missing:
+        return f"用开放式问题了解客户的{catalog.topics[missing[0]].label}"
+    return stage.goal
+
+
 def _rotated_suggestion(catalog: Catalog, state: SessionState) -> Optional[str]:
     """The first suggestion for this moment that the coach has not given in its last three notes."""
     candidates = _suggestions(catalog, state)
