@@ -11,7 +11,10 @@ test:
 setup:
 	scripts/setup.sh
 
+# Folds the trainers' corrections (review page) into the scorer: exports them from the review database to
+# $SSP_DATA_DIR/scorer_corrections.yml and retrains the scorer's models on it; then the Rasa model if needed.
 train: setup
+	bash -c 'source scripts/env.sh && "$$SSP_VENV/bin/python" -m web.export_corrections --retrain'
 	scripts/train_if_needed.sh
 
 bench: setup

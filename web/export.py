@@ -1,10 +1,14 @@
-"""CSV export of the (filtered) session list, one row per role-play with per-pattern scores."""
+"""CSV exports: the (filtered) session list, one row per role-play with per-pattern scores; and one row
+per trainee reply with the automatic and the trainer-corrected techniques and FBI parts."""
 
 import csv
 import io
 import time
-from typing import Iterable
+from typing import Any, Dict, Iterable
 
+from .labels import PATTERNS as PATTERN_NAMES
+from .labels import label
+from .review_corrections import FBI_NAMES
 from .session_list import Row
 from .tracker_reader import PATTERNS
 
@@ -67,3 +71,60 @@ def sessions_csv(rows: Iterable[Row]) -> str:
             ]
         )
     return "\ufeff" + out.getvalue()  # BOM: Excel opens the Chinese text as UTF-8
+
+
+TURN_COLUMNS = [
+    "会话ID",
+    "学员",
+    "场景",
+    "客户类型",
+    "轮次",
+    "时间",
+    "客户上一句",
+    "学员回复",
+    "单句得分",
+    "自动话术",
+    "自动FBI",
+    "是否更正",
+    "更正后话术",
+    "更正后FBI",
+    "更正培训师",
+    "更正时间",
+]
+
+
+def _names(codes, table: Dict[str, str]) -> str:
+    return "、".join(table.get(code, code) for code in codes) or "无"
+
+
+def turns_csv(rows: Iterable[Dict[str, Any]]) -> str:
+    """Rows from review_corrections.turn_rows; techniques and FBI parts by their Chinese names."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(TURN_COLUMNS)
+    for row in rows:
+        rp, line = row["rp"], row["line"]
+        writer.writerow(
+            [
+                _cell(v)
+                for v in [
+                    rp.roleplay_id,
+                    rp.trainee,
+                    label("scenario", rp.scenario),
+                    label("customer_type", rp.customer_type),
+                    row["turn"],
+                    _when(line.timestamp),
+                    row["context"],
+                    line.text,
+                    row["score"],
+                    _names(row["auto_labels"], PATTERN_NAMES),
+                    _names(row["auto_fbi"], FBI_NAMES),
+                    "是" if row["corrected"] else "否",
+                    _names(row["labels"], PATTERN_NAMES),
+                    _names(row["fbi"], FBI_NAMES),
+                    row["trainer"],
+                    _when(row["corrected_at"] or 0),
+                ]
+            ]
+        )
+    return "\ufeff" + out.getvalue()

@@ -12,7 +12,8 @@ from sanic import Blueprint, response
 from ssp_coach.roleplay.catalog import CUSTOMER_TYPES
 
 from . import accounts, auth, charts, csrf
-from .export import sessions_csv
+from . import review_corrections as corr
+from .export import sessions_csv, turns_csv
 from .labels import PATTERNS, label, scenarios
 from .login_guard import Busy
 from .session_list import OUTCOME_FILTERS, SORT_KEYS, Filters, Row, load_rows
@@ -118,11 +119,28 @@ async def session_list(request):
 async def export_csv(request):
     _, rows = _filtered(request)
     stamp = time.strftime("%Y%m%d-%H%M")
+    return _csv(sessions_csv(rows), f"ssp-sessions-{stamp}.csv")
+
+
+def _csv(body: str, filename: str):
     return response.text(
-        sessions_csv(rows),
+        body,
         content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="ssp-sessions-{stamp}.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+@bp.get("/turns.csv")
+@auth.trainer_required(api=True)
+async def export_turns_csv(request):
+    """Every trainee reply of the (filtered) sessions: automatic and corrected techniques and FBI parts."""
+    _, rows = _filtered(request)
+    turns = []
+    for row in rows:
+        rp = _ctx(request).reader.get_roleplay(row.rp.roleplay_id)
+        if rp is not None:
+            turns += corr.turn_rows(rp, _ctx(request).review.correction_history(rp.roleplay_id))
+    return _csv(turns_csv(turns), f"ssp-turns-{time.strftime('%Y%m%d-%H%M')}.csv")
 
 
 # -- one session -------------------------------------------------------------------------------
@@ -135,6 +153,7 @@ def _session_context(request, roleplay_id: str) -> Optional[Dict]:
         "rp": rp,
         "lines": lines_view(rp.lines),
         "comments": _ctx(request).review.comments_for(roleplay_id),
+        "corrections": corr.corrections_view(rp, _ctx(request).review.correction_history(roleplay_id)),
         "overrides": history,
         "override": history[0] if history else None,
         "trust_svg": charts.trust_chart(rp.trust),
@@ -179,6 +198,51 @@ async def add_comment(request, roleplay_id: str):
     if not text or len(text) > MAX_COMMENT:
         return response.text(f"400 评语不能为空且不超过 {MAX_COMMENT} 字", status=400)
     _ctx(request).review.add_comment(roleplay_id, event_id, request.ctx.trainer["trainer"], text)
+    return response.redirect(f"/review/sessions/{roleplay_id}#turn-{event_id}")
+
+
+@bp.get("/sessions/<roleplay_id>/turns.csv")
+@auth.trainer_required(api=True)
+async def session_turns_csv(request, roleplay_id: str):
+    rp = _ctx(request).reader.get_roleplay(roleplay_id)
+    if rp is None:
+        return response.text("404 会话不存在", status=404)
+    rows = corr.turn_rows(rp, _ctx(request).review.correction_history(roleplay_id))
+    return _csv(turns_csv(rows), f"ssp-turns-{roleplay_id[:12]}.csv")
+
+
+@bp.post("/sessions/<roleplay_id>/corrections")
+@auth.trainer_required()
+async def correct_turn(request, roleplay_id: str):
+    """A trainer's correction of one trainee reply: the techniques and FBI parts it really has (the ticked
+    boxes; none ticked = no technique), or `clear` to withdraw the correction in force."""
+    try:
+        event_id = int(request.form.get("event_id") or "")
+    except ValueError:
+        return response.text("400 缺少对应的对话轮次", status=400)
+    labels = corr.pick(request.form.getlist("labels") or [], tuple(PATTERNS))
+    fbi = corr.pick(request.form.getlist("fbi") or [], tuple(corr.FBI_NAMES))
+    if labels is None or fbi is None:
+        return response.text("400 话术或 FBI 选项无效", status=400)
+    rp = _ctx(request).reader.get_roleplay(roleplay_id)
+    line = next((x for x in rp.lines if x.event_id == event_id), None) if rp else None
+    if line is None:
+        return response.text("404 会话或轮次不存在", status=404)
+    if not corr.correctable(line):
+        return response.text("400 只能更正学员的回复", status=400)
+    auto_labels, auto_fbi = corr.auto_judgement(line)
+    cleared = request.form.get("action") == "clear"
+    _ctx(request).review.add_correction(
+        roleplay_id,
+        event_id,
+        request.ctx.trainer["trainer"],
+        **corr.training_fields(_ctx(request).reader, rp, line),
+        labels=[] if cleared else labels,
+        fbi=[] if cleared else fbi,
+        auto_labels=auto_labels,
+        auto_fbi=auto_fbi,
+        cleared=cleared,
+    )
     return response.redirect(f"/review/sessions/{roleplay_id}#turn-{event_id}")
 
 

@@ -1,14 +1,16 @@
-"""The review database: trainer accounts, trainer login sessions, turn comments and score overrides.
+"""The review database: trainer accounts, trainer login sessions, turn comments, score overrides and
+trainers' corrections of the automatic judgement of a turn (techniques and FBI parts).
 
 Only what Rasa does not keep lives here; transcripts and automatic scores stay in the tracker store.
 SQLAlchemy Core 1.4, so the same code runs on SQLite (default) and PostgreSQL.
 """
 
 import hashlib
+import json
 import os
 import time
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 import sqlalchemy as sa
 
@@ -65,6 +67,46 @@ overrides = sa.Table(
     sa.Column("trainer", sa.String(64), nullable=False),
     sa.Column("created_at", sa.Float, nullable=False),
 )
+
+# A trainer's correction of one trainee turn: the techniques and FBI parts the turn really has. Every save
+# adds a row (history kept); the newest row of a (roleplay_id, event_id) is the one in force, and a row with
+# `cleared` withdraws the correction (back to the automatic judgement). The row is a self-contained training
+# item: the reply, the customer's previous line, the scorer's stage and the customer type are copied in, and
+# the automatic judgement beside it, so `make train` needs only this database.
+corrections = sa.Table(
+    "turn_corrections",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("roleplay_id", sa.String(64), nullable=False, index=True),
+    sa.Column("event_id", sa.Integer, nullable=False),  # the tracker store's events.id of the trainee turn
+    sa.Column("reply", sa.Text, nullable=False),
+    sa.Column("context", sa.Text, nullable=False),  # the customer's line before the reply ("" if none)
+    sa.Column("stage", sa.String(32), nullable=False),
+    sa.Column("customer_type", sa.String(32), nullable=False),
+    sa.Column("labels", sa.Text, nullable=False),  # JSON list of pattern codes (corrected)
+    sa.Column("fbi", sa.Text, nullable=False),  # JSON list of FBI parts (corrected)
+    sa.Column("auto_labels", sa.Text, nullable=False),  # JSON list: the automatic judgement when corrected
+    sa.Column("auto_fbi", sa.Text, nullable=False),
+    sa.Column("cleared", sa.Boolean, nullable=False, default=False),
+    sa.Column("trainer", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+)
+
+
+def _codes(raw: Any) -> List[str]:
+    try:
+        value = json.loads(raw or "[]")
+    except ValueError:
+        return []
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _correction(row) -> Dict[str, Any]:
+    out = dict(row)
+    for key in ("labels", "fbi", "auto_labels", "auto_fbi"):
+        out[key] = _codes(out[key])
+    out["cleared"] = bool(out["cleared"])
+    return out
 
 
 def _private_sqlite_file(path: Path) -> None:
@@ -265,3 +307,66 @@ class ReviewStore:
         with self.engine.connect() as c:
             rows = c.execute(sa.select(overrides).order_by(overrides.c.id)).mappings().all()
         return {r["roleplay_id"]: dict(r) for r in rows}
+
+    # -- trainers' corrections of a turn's techniques and FBI parts -----------------------------
+    def add_correction(
+        self,
+        roleplay_id: str,
+        event_id: int,
+        trainer: str,
+        *,
+        reply: str,
+        context: str,
+        stage: str,
+        customer_type: str,
+        labels: Sequence[str],
+        fbi: Sequence[str],
+        auto_labels: Sequence[str],
+        auto_fbi: Sequence[str],
+        cleared: bool = False,
+    ) -> None:
+        """Record a correction (or, with cleared=True, its withdrawal); the newest one is in force."""
+        with self.engine.begin() as c:
+            c.execute(
+                corrections.insert().values(
+                    roleplay_id=roleplay_id,
+                    event_id=event_id,
+                    reply=reply,
+                    context=context,
+                    stage=stage,
+                    customer_type=customer_type,
+                    labels=json.dumps(list(labels)),
+                    fbi=json.dumps(list(fbi)),
+                    auto_labels=json.dumps(list(auto_labels)),
+                    auto_fbi=json.dumps(list(auto_fbi)),
+                    cleared=cleared,
+                    trainer=trainer,
+                    created_at=time.time(),
+                )
+            )
+
+    def correction_history(self, roleplay_id: str) -> Dict[int, List[Dict[str, Any]]]:
+        """Every correction of a role-play by turn (event id), newest first: the first one is in force
+        unless it is `cleared`."""
+        with self.engine.connect() as c:
+            rows = (
+                c.execute(
+                    sa.select(corrections)
+                    .where(corrections.c.roleplay_id == roleplay_id)
+                    .order_by(corrections.c.id.desc())
+                )
+                .mappings()
+                .all()
+            )
+        grouped: Dict[int, List[Dict[str, Any]]] = {}
+        for row in rows:
+            grouped.setdefault(row["event_id"], []).append(_correction(row))
+        return grouped
+
+    def corrections_in_force(self) -> List[Dict[str, Any]]:
+        """The correction in force of every corrected turn (withdrawn ones left out), oldest first."""
+        latest: Dict[tuple, Dict[str, Any]] = {}
+        with self.engine.connect() as c:
+            for row in c.execute(sa.select(corrections).order_by(corrections.c.id)).mappings():
+                latest[(row["roleplay_id"], row["event_id"])] = _correction(row)
+        return [row for row in latest.values() if not row["cleared"]]
