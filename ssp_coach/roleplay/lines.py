@@ -1,5 +1,5 @@
 """Which customer line to say: the situation's pool for the scenario and the customer type
-(content/customer_lines.yml, else the generic Rasa response variations of domain/customer.yml), never a line
+(content/customer_situations.yml, else the generic Rasa response variations of domain/customer.yml), never a line
 already said in this role-play while another one is left."""
 import random
 from functools import lru_cache
@@ -9,7 +9,7 @@ from ..content import ContentError, load_yaml, require
 from .catalog import CUSTOMER_TYPES
 from .responses import variations
 
-FILE = "customer_lines.yml"
+FILE = "customer_situations.yml"
 MEMORY_LINES = 40  # lines remembered per role-play (enough for a long visit, small enough for a slot)
 
 
