@@ -1,4 +1,4 @@
-"""domain/customer.yml: every response the engine emits exists, varies by customer type, and renders."""
+"""content/customer_lines.yml: every response the engine emits exists, varies by customer type, and renders."""
 import re
 from pathlib import Path
 

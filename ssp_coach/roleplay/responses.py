@@ -1,5 +1,6 @@
-"""Render customer Messages outside Rasa, the way Rasa would: domain/customer.yml's conditional
-variations on the customer_type slot, with {placeholders} filled from the message's variables."""
+"""Render customer Messages the way a Rasa response would: content/customer_lines.yml's conditional
+variations on the customer_type slot, with {placeholders} filled from the message's variables. The action
+server renders them (they are content, not part of the Rasa domain)."""
 import random
 import re
 from functools import lru_cache
@@ -10,12 +11,13 @@ import yaml
 
 from ..paths import REPO_ROOT
 
-CUSTOMER_DOMAIN = REPO_ROOT / "domain" / "customer.yml"
+CUSTOMER_LINES = REPO_ROOT / "content" / "customer_lines.yml"
+CUSTOMER_DOMAIN = CUSTOMER_LINES  # the name older callers use
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 @lru_cache(maxsize=2)
-def load_responses(path: Path = CUSTOMER_DOMAIN) -> Dict[str, List[Dict[str, Any]]]:
+def load_responses(path: Path = CUSTOMER_LINES) -> Dict[str, List[Dict[str, Any]]]:
     with Path(path).open(encoding="utf-8") as f:
         return (yaml.safe_load(f) or {}).get("responses") or {}
 
@@ -24,7 +26,7 @@ def variations(response: str, customer_type: Optional[str]) -> List[str]:
     """Texts Rasa may choose for this customer type: matching conditional variations, else the defaults."""
     items = load_responses().get(response)
     if not items:
-        raise KeyError(f"response '{response}' is not defined in {CUSTOMER_DOMAIN}")
+        raise KeyError(f"response '{response}' is not defined in {CUSTOMER_LINES}")
     matching = [v["text"] for v in items if _matches(v.get("condition"), customer_type)]
     return matching or [v["text"] for v in items if not v.get("condition")]
 
