@@ -50,7 +50,7 @@ def _close(dispatcher, result, turns: List[Dict[str, Any]]) -> List[Any]:
     state = result.state
     summary, card_text, radar = complete_summary(result.summary or {}, turns, state.scenario,
                                                  state.customer_type)
-    emit.messages(dispatcher, result.messages, state.customer_type)
+    emit.messages(dispatcher, engine.with_final_summary(result, summary), state.customer_type)
     emit.coach(dispatcher, f"成绩单\n{card_text}", image=radar)
     emit.coach(dispatcher, "想再练一次？", buttons=[{"title": "再来一次", "payload": "/start"}])
     return [SlotSet("summary", summary)]
@@ -241,8 +241,10 @@ class ActionHint(Action):
         if tracker.get_slot("phase") != "roleplay":
             emit.coach(dispatcher, coach_menu.outside_roleplay(tracker.get_slot("phase")), buttons=START_BUTTON)
             return []
-        emit.coach(dispatcher, "提示：" + engine.hint(SessionState.from_slots(tracker.current_slot_values())))
-        return []
+        state = SessionState.from_slots(tracker.current_slot_values())
+        result = engine.take_hint(state)
+        emit.messages(dispatcher, result.messages, state.customer_type)
+        return emit.slot_events(state.to_slots(), result.state.to_slots())
 
 
 class ActionEndSession(Action):

@@ -182,7 +182,16 @@ def test_hint_is_a_coach_message_for_the_current_moment():
     conv = Conversation()
     start(conv)
     messages, events = conv.run(ActionHint(), "/hint", "hint")
-    assert events == [] and messages[0]["text"].startswith(COACH + "提示")
+    assert messages[0]["text"].startswith(COACH + "提示")
+    # the hint is counted (practice mode): the only change is the memory slot's hint count
+    assert [e["name"] for e in events] == ["memory"] and events[0]["value"]["hints"] == 1
+
+
+def test_hint_in_exam_mode_is_refused_and_changes_nothing():
+    conv = Conversation()
+    start(conv, "dominant", "reception", "exam")
+    messages, events = conv.run(ActionHint(), "/hint", "hint")
+    assert events == [] and "考核模式不提供提示" in messages[0]["text"]
 
 
 def test_end_session_stores_summary_with_scorecard_and_radar():

@@ -558,3 +558,22 @@ def test_one_all_in_one_sentence_does_not_settle_an_objection():
     assert first.state.pending_objection and "utter_customer_objection_resolved" not in responses(first)
     second = turn(first.state, *STEP_3)
     assert second.state.pending_objection is None and second.state.objections_handled
+
+
+def test_hint_is_refused_in_exam_mode_and_counted_in_practice():
+    exam = engine.start("social", "needs", "exam", seed=3).state
+    refused = engine.take_hint(exam)
+    assert refused.messages[0].text == engine.EXAM_NO_HINT and not refused.state.memory.get("hints")
+    practice = engine.start("social", "needs", "practice", seed=3).state
+    once = engine.take_hint(practice)
+    twice = engine.take_hint(once.state)
+    assert once.messages[0].text.startswith("提示：") and twice.state.memory["hints"] == 2
+    summary = engine.finish(twice.state, [], "ended").summary
+    assert summary["hints_used"] == 2 and "使用提示：2次" in engine.coaching.summary_text(summary)
+
+
+def test_the_final_summary_line_is_rebuilt_from_the_completed_summary():
+    result = engine.finish(begin(persona="zhao_engineer"), [], "ended")
+    completed = dict(result.summary, facts_discovered=[{"id": "usage", "label": "用车用途"}])
+    texts = [m.text for m in engine.with_final_summary(result, completed)]
+    assert any("了解到的信息：用车用途" in t for t in texts) and not any("了解到的信息：无" in t for t in texts)

@@ -110,6 +110,8 @@ def summary_text(summary: Dict[str, Any]) -> str:
              f"到达的阶段：{'→'.join(s['title'] for s in summary['stages_reached']) or '无'}"
              f"（共{summary['stages_total']}个）。",
              f"了解到的信息：{'、'.join(f['label'] for f in summary['facts_discovered']) or '无'}。"]
+    if summary.get("hints_used"):
+        lines.append(f"使用提示：{summary['hints_used']}次。")
     if summary["facts_missed"]:
         lines.append(f"遗漏的信息：{'、'.join(f['label'] for f in summary['facts_missed'])}——下次用开放式问题把它们问出来。")
     if summary["objections_raised"]:

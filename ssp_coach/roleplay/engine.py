@@ -614,11 +614,32 @@ def scoring_stage(state: SessionState) -> str:
     return scenario.process_of(state.stage) if scenario else (state.scenario or "")
 
 
+EXAM_NO_HINT = "考核模式不提供提示：请按课程步骤自己完成，结束后看成绩单。"
+
+
 def hint(state: SessionState) -> str:
     catalog = load_catalog()
     if state.scenario not in catalog.scenarios or state.persona_id not in catalog.personas:
         return "先输入 /start 选择客户类型、场景和模式，开始练习后我再给你提示。"
+    if state.mode == "exam":
+        return EXAM_NO_HINT
     return coaching.hint(catalog, state, _variables(catalog, catalog.personas[state.persona_id]))
+
+
+def take_hint(state: SessionState) -> TurnResult:
+    """/hint: refused in exam mode; in practice the hint is given and counted (the scorecard shows it)."""
+    new = copy.deepcopy(state)
+    text = hint(new)
+    if new.phase == "roleplay" and new.mode == "practice" and text != EXAM_NO_HINT:
+        new.memory["hints"] = int(new.memory.get("hints") or 0) + 1
+    return TurnResult(new, [Message("coach", text=text if text == EXAM_NO_HINT else "提示：" + text)])
+
+
+def with_final_summary(result: TurnResult, summary: Dict[str, Any]) -> List[Message]:
+    """The end-of-role-play messages with the summary line rebuilt from the completed summary (the
+    scorecard's one record of facts), instead of the engine's first draft."""
+    drafts = [m for m in result.messages if m.role == "coach" and (m.text or "").startswith("练习结束：")]
+    return [Message("coach", text=coaching.summary_text(summary)) if m in drafts else m for m in result.messages]
 
 
 def finish(state: SessionState, assessments: List[Dict[str, Any]], reason: str) -> TurnResult:
@@ -680,4 +701,5 @@ def _summary(catalog: Catalog, state: SessionState, assessments: List[Dict[str, 
         "trust": state.trust,
         "strikes": state.strikes,
         "average_score": round(sum(scores) / len(scores), 1) if scores else None,
+        "hints_used": int(state.memory.get("hints") or 0),
     }
