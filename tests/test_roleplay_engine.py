@@ -577,3 +577,15 @@ def test_the_final_summary_line_is_rebuilt_from_the_completed_summary():
     completed = dict(result.summary, facts_discovered=[{"id": "usage", "label": "用车用途"}])
     texts = [m.text for m in engine.with_final_summary(result, completed)]
     assert any("了解到的信息：用车用途" in t for t in texts) and not any("了解到的信息：无" in t for t in texts)
+
+
+def test_coach_suggestions_rotate_through_the_customers_product():
+    state = begin("social", "presentation", persona="zhou_teacher")
+    product = load_catalog().products[load_catalog().personas["zhou_teacher"].preferred_model]
+    tips = []
+    for _ in range(3):
+        result = turn(state, "这款车很不错。", A())
+        tips.append(result.messages[-1].text.split("试试这样说：")[-1])
+        state = result.state
+    assert len(set(tips)) == 3  # rotated, not the same line again and again
+    assert any(product.features[0]["feature"] in t for t in tips)

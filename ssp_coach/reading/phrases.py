@@ -21,7 +21,7 @@ ANTI_LIST_CODES = ("contradict", "blame", "belittle_competitor", "belittle_custo
                    "noisy_engine", "vague_claim")
 ANTI_CODES = ANTI_LIST_CODES + ("bare_price", "lecture", "off_topic")
 ACTS = ("greet", "overview", "test_drive", "price", "close", "appointment", "process", "referral", "small_talk",
-        "goodbye", "next_step", "product")
+        "goodbye", "next_step", "product", "ask_name")
 
 
 @dataclass(frozen=True)

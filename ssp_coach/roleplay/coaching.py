@@ -77,11 +77,22 @@ def _suggestions(catalog: Catalog, state: SessionState) -> List[str]:
     objection is open; otherwise questions about what is still unknown, then the stage's course example."""
     if state.pending_objection:
         return [catalog.dynamics["objection_steps"][_next_step(catalog, state)]["example"]]
-    stage = catalog.scenarios[state.scenario].stage(state.stage)
+    scenario = catalog.scenarios[state.scenario]
+    stage = scenario.stage(state.stage)
     out = []
+    if scenario.process_of(stage.id) in ("presentation", "test_drive"):
+        out += _product_fbi(catalog, state)  # FBI about the car this customer wants, one feature at a time
     if stage.exit_facts > len(state.facts_revealed):
         out += [catalog.topics[t].example for t in _missing_facts(catalog, state) if t in catalog.topics]
     return out + [stage.example]
+
+
+def _product_fbi(catalog: Catalog, state: SessionState) -> List[str]:
+    persona = catalog.personas.get(state.persona_id or "")
+    product = catalog.products.get(persona.preferred_model) if persona else None
+    if not product:
+        return []
+    return [f"{f['feature']}（配备），{f['benefit']}（利益），{f['impact']}（冲击）。" for f in product.features]
 
 
 def hint(catalog: Catalog, state: SessionState, variables: Dict[str, Any]) -> str:

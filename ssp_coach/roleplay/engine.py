@@ -284,6 +284,8 @@ class _Turn:
             self._test_drive_invitation()
         elif "referral" in s:
             self._referral_request()
+        elif "ask_name" in s and r.question:
+            self.situation("gives_name", surname=self.persona.name[:1])
         elif r.reading.question.probe == "summarise" and r.question:
             self.situation("summary_accepted")  # 总结法 + 联接性问题: the customer confirms what was heard
             self.events.add("summary_confirmed")
@@ -291,8 +293,9 @@ class _Turn:
             self._answer_question(answerable)
         elif r.question == "open" and self._asks_for_information() and self._next_open_fact():
             self._answer_question([self._next_open_fact()])  # a good open question with no keyword still earns
-        elif r.reading.product_talk and not r.question:
-            self._claim()
+        elif r.reading.product_talk and not r.reading.question.of("info") and not r.reading.question.of("consent") \
+                and "process" not in s and (r.fbi.get("feature") or "praise" not in r.techniques):
+            self._claim()  # a claim, perhaps closed by a check question (……您觉得呢？)
         elif "appointment" in s:
             self.say("utter_customer_appointment_ok")
         elif "overview" in s:
@@ -316,8 +319,9 @@ class _Turn:
 
     # -- questions and hidden facts
     def _answerable(self) -> List[str]:
+        # A referral request is trust-gated, whatever its form; satisfaction with the car exists only after sale.
         return [t for t in self.reading.topics if t in self.persona.facts and t not in self.scenario.ignore_topics
-                and t != "referral"]  # a referral request is trust-gated, whatever its form
+                and t != "referral" and (t != "satisfaction" or self.scenario.id in AFTER_SALE)]
 
     def _answer_question(self, topics: List[str]) -> None:
         r = self.reading

@@ -3,7 +3,7 @@ response name or situation, grouped as a trainer would describe the customer's m
 from typing import Optional
 
 KINDS = {
-    "answers_question": ("fact.", "partial.", "utter_customer_already_said", "utter_customer_guarded",
+    "answers_question": ("fact.", "partial.", "gives_name", "utter_customer_already_said", "utter_customer_guarded",
                          "utter_customer_closed_answer", "utter_customer_good_question"),
     "evades": ("tmd_evasion", "utter_customer_referral_later"),
     "reacts_to_claim": ("claim_relevant", "claim_irrelevant", "utter_customer_fbi_good",
