@@ -309,3 +309,85 @@ def test_intent_payloads_cannot_change_the_trainee_identity():
     assert safe_message('/start_roleplay{"trainee":"别人","mode":"exam"}', "王芳") == '/start_roleplay{"mode": "exam"}'
     assert safe_message('/choose{"mode":"exam"}', "王芳") == '/choose{"mode":"exam"}'
     assert safe_message("您好 /start", "王芳") == "您好 /start"
+
+
+def _visible_text(page: str) -> str:
+    """The page as a reader sees it: no tags, attributes, scripts or styles."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", page)
+
+
+def _turns(page: str):
+    """(role, html) for each transcript line of a review page."""
+    return re.findall(r'<li class="turn role-(\w+)[^"]*"[^>]*>(.*?)</li>\s*(?=<li class="turn|</ol>)', page, flags=re.S)
+
+
+@pytest.fixture(scope="module")
+def coded_site(tmp_path_factory):
+    """A role-play whose reply carries every kind of skill evidence and whose trainee chose from a menu mid-way."""
+    from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
+
+    tmp = tmp_path_factory.mktemp("web-codes")
+    url = f"sqlite:///{tmp / 'tracker.db'}"
+    rid, t = new_id(), time.time() - 600
+    events = roleplay_events("周九", rid, outcome=None, t0=t)
+    events = [SlotSet("persona_id", "ma_owner", timestamp=e.timestamp)
+              if isinstance(e, SlotSet) and e.key == "persona_id" else e for e in events]
+    reply = "不对，您错了。如果今天定，我就帮您申请五年保养，预算大概多少？您是说坐得下团队？"
+    assessment = {
+        "techniques": ["rhetorical"], "anti_patterns": ["contradict"], "score": 35,
+        "fbi": {"feature": False, "benefit": False, "impact": False},
+        "evidence": [
+            {"label": "anti", "part": "contradict", "start": 0, "end": 6, "text": "不对，您错了"},
+            {"label": "closing", "part": "if_then", "start": 7, "end": 23, "text": reply[7:23]},
+            {"label": "tmd", "part": "money", "start": 24, "end": 32, "text": reply[24:32]},
+            {"label": "probe", "part": "expand", "start": 33, "end": 42, "text": reply[33:42]},
+            {"label": "objection", "part": "step1", "start": 0, "end": 2, "text": "不对"},
+            {"label": "question", "part": "open", "start": 24, "end": 32, "text": reply[24:32]},
+        ],
+        "missing": [{"label": "anti", "part": "contradict", "message": "不要直接否定客户"}],
+        "feedback": "要先认同客户，再提方案。",
+    }
+    tail = [
+        UserUttered('/choose{"customer_type":"dominant"}', intent={"name": "choose"}, timestamp=t + 7.5),
+        BotUttered("【教练】已选择支配型。", metadata={"role": "coach"}, timestamp=t + 7.6),
+        UserUttered(reply, intent={"name": "attempt_close"}, timestamp=t + 7.7),
+        SlotSet("last_assessment", assessment, timestamp=t + 7.8),
+        BotUttered("我再想想。", metadata={"role": "customer"}, timestamp=t + 7.9),
+        BotUttered("【教练】要先认同客户，再提方案。\n试试：“您说得有道理”", metadata={"role": "coach"},
+                   timestamp=t + 7.95),
+    ]
+    end = next(i for i, e in enumerate(events) if isinstance(e, UserUttered) and e.text == "/end")
+    write_conversation(url, "codes-1", events[:end] + tail + events[end:])
+    server = WebServer(tmp)
+    login = re.search(r"trainer login: (\S+) / (\S+)", server.accounts("ensure-default"))
+    server.start()
+    client = Client(server.url)
+    client.login(login.group(1), login.group(2))
+    yield client, rid
+    server.stop()
+
+
+def test_transcript_shows_chinese_names_only_feedback_once_and_comment_forms_on_trainee_lines(coded_site):
+    client, rid = coded_site
+    status, _, page = client.request("GET", f"/review/sessions/{rid}")
+    assert status == 200
+    for code in ("ma_owner", "contradict", "if_then", "/choose{", "customer_type", "step1", "money"):
+        assert code not in page, code
+    text = _visible_text(page)
+    for code in ("probe", "tmd", "anti", "closing", "objection", "expand", "dominant", "/end"):
+        assert not re.search(rf"\b{code}\b", text), code
+    assert "<dd>马总</dd>" in page
+    assert "选择：支配型" in text and "结束对话" in text
+    for name in ("积极倾听 · 展开法", "不当说法 · 反驳客户", "TMD · 预算", "成交 · 条件成交法", "异议处理 · 第1步 同意并中立化",
+                 "提问 · 开放式问题"):
+        assert name in page, name
+    assert text.count("要先认同客户，再提方案。") == 1, "the coach's feedback is shown once per turn"
+    assert text.count("做得好：用了认同法。") == 1
+    turns = _turns(page)
+    assert {role for role, _ in turns} >= {"trainee", "customer", "coach"}
+    for role, html in turns:
+        assert ("添加评语" in html) == (role == "trainee"), role
+        if role == "trainee":  # a real label, not only a placeholder
+            box = re.search(r'<textarea id="(comment-\d+)"', html).group(1)
+            assert re.search(rf'<label class="visually-hidden" for="{box}">[^<]+</label>', html)

@@ -51,3 +51,61 @@ def test_assessment_view_shows_fbi_only_for_product_replies_and_reads_defensivel
     assert small_talk["fbi"] == [] and small_talk["fbi_notes"] == []
     assert small_talk["missing"] == [{"name": "赞美法 · 具体赞美点", "message": "赞美要具体"}]
     assert small_talk["techniques"] == ["认同法"] and small_talk["score"] is None
+
+
+def _css_rules(path):
+    """{selector: {property: value}} for a flat stylesheet, var(--x) resolved from :root."""
+    import re
+    from pathlib import Path
+    css = re.sub(r"/\*.*?\*/", "", Path(path).read_text(encoding="utf-8"), flags=re.S)
+    rules = {}
+    for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        props = dict((k.strip(), v.strip()) for k, _, v in (d.partition(":") for d in body.split(";")) if v.strip())
+        for sel in selectors.split(","):
+            rules.setdefault(" ".join(sel.split()), {}).update(props)
+    root = rules.get(":root", {})
+
+    def value(sel, prop):
+        raw = rules[sel][prop]
+        m = re.fullmatch(r"var\((--[\w-]+)\)", raw)
+        return root[m.group(1)] if m else raw
+    return value
+
+
+def _luminance(hex_colour):
+    h = hex_colour.lstrip("#")
+    h = "".join(c * 2 for c in h) if len(h) == 3 else h
+    channels = [int(h[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a, b):
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def test_contrast_helper_matches_the_wcag_reference_values():
+    assert round(contrast("#000", "#fff"), 1) == 21.0
+    # the failures reported in issue 12, measured with the old colours
+    assert round(contrast("#94a3b8", "#f1f5f9"), 2) == 2.34
+    assert round(contrast("#6b7280", "#e5e7eb"), 1) == 3.9
+    assert round(contrast("#6b7280", "#f3f5f9"), 2) == 4.43
+
+
+def test_review_page_colours_meet_wcag_aa_contrast():
+    from pathlib import Path
+    css = _css_rules(Path(__file__).resolve().parent.parent / "web" / "static" / "review.css")
+    page, card = css("body", "background"), "#ffffff"
+    pairs = {
+        "F/I chip not used": (css(".chip.fbi.off", "color"), css(".chip.fbi.off", "background")),
+        "未结束 pill": (css(".pill.muted", "color"), css(".pill.muted", "background")),
+        "metadata label on the page": (css(".meta dt", "color"), page),
+        "muted text on a card": (css(".muted", "color"), card),
+        "chip 未识别到话术": (css(".chip.none", "color"), css(".chip.none", "background")),
+        "turn time on a trainee line": (css(".turn-meta", "color"), css(".turn.role-trainee", "background")),
+        "turn time on a coach line": (css(".turn-meta", "color"), css(".turn.role-coach", "background")),
+        "filter label": (css(".filters label", "color"), card),
+    }
+    low = {name: round(contrast(fg, bg), 2) for name, (fg, bg) in pairs.items() if contrast(fg, bg) < 4.5}
+    assert not low, low

@@ -1,7 +1,9 @@
-"""Chinese display names for codes found in the tracker (unknown codes are shown as they are)."""
+"""Chinese display names for codes found in the tracker (unknown codes are shown as they are, except in
+evidence names and commands, which never show an internal code)."""
 
+import json
 from functools import lru_cache
-from typing import Dict
+from typing import Any, Dict, Optional
 
 from ssp_coach.roleplay.catalog import CUSTOMER_TYPES, MODES, OUTCOMES
 from ssp_coach.scoring.feedback import FORM_NAMES, PART_NAMES
@@ -35,6 +37,36 @@ EXTRA_LABELS = {
     "objection": "异议处理",
     "closing": "成交",
     "anti_pattern": "不当说法",
+    "anti": "不当说法",
+    "probe": "积极倾听",
+    "tmd": "TMD",
+}
+# Parts of the skill evidence (ssp_coach.scoring.engine._skill_evidence).
+TMD = {"time": "购车时间", "money": "预算", "decision": "决策人"}
+OBJECTION_TECHNIQUES = {
+    "ignore": "忽视法",
+    "deny": "否认法",
+    "defer": "延迟法",
+    "transfer": "转化法",
+    "prevention": "预防法",
+    "comparison": "比较法",
+}
+CLOSING_TECHNIQUES = {
+    "if_then": "条件成交法",
+    "step_by_step": "分步成交法",
+    "alternative": "二选一法",
+    "assumptive": "假定成交法",
+    "future_event": "未来事件法",
+    "ask_wait": "提问等待法",
+}
+COMMANDS = {
+    "start": "开始练习",
+    "start_roleplay": "开始角色扮演",
+    "choose": "选择",
+    "hint": "请求提示",
+    "end": "结束对话",
+    "help": "帮助",
+    "restart": "重新开始",
 }
 
 
@@ -58,9 +90,82 @@ def anti_patterns() -> Dict[str, str]:
         return {}
 
 
+@lru_cache(maxsize=1)
+def _catalog() -> Any:
+    try:
+        from ssp_coach.roleplay.catalog import load_catalog
+
+        return load_catalog()
+    except Exception:  # noqa: BLE001 - content errors must not take the review pages down
+        return None
+
+
+def persona(code: Any) -> str:
+    """A persona's display name (马总); never the id."""
+    if code in (None, ""):
+        return "—"
+    found = getattr(_catalog(), "personas", {}).get(code)
+    return str(getattr(found, "name", "")) or "（未知客户）"
+
+
+def objection_steps() -> Dict[str, str]:
+    steps = (getattr(_catalog(), "dynamics", None) or {}).get("objection_steps") or {}
+    names = {f"step{k}": f"第{k}步 {v.get('label', '')}".strip() for k, v in steps.items() if isinstance(v, dict)}
+    return names or {f"step{k}": f"第{k}步" for k in range(1, 5)}
+
+
+def _known(table: Dict[str, str], code: Any) -> Optional[str]:
+    return table.get(code) if isinstance(code, str) else None
+
+
+def evidence_name(code: Any, part: Any) -> str:
+    """ "认同法 · 复述", "积极倾听 · 展开法", "不当说法 · 反驳客户": Chinese names only; an unknown code is left out."""
+    head = str(code or "")
+    if "." in head:  # "fbi.benefit"
+        head, _, sub = head.partition(".")
+        part = part or sub
+    name = _known({**PATTERNS, **EXTRA_LABELS}, head)
+    parts = {
+        "anti": anti_patterns(),
+        "tmd": TMD,
+        "closing": CLOSING_TECHNIQUES,
+        "objection": {**OBJECTION_TECHNIQUES, **objection_steps()},
+    }.get(head, {})
+    part_name = _known(parts, part) or _known({**EXTRA_PARTS, **PART_NAMES, **FORM_NAMES}, part)
+    shown = [n for n in (name, part_name) if n]
+    return " · ".join(shown) if shown else "其他"
+
+
+def command_text(text: str) -> Optional[str]:
+    """A menu or command payload as the trainee's choice in Chinese ("/choose{"customer_type":"dominant"}" ->
+    "选择：支配型"); None for text that is not a command."""
+    if not text.startswith("/"):
+        return None
+    intent, brace, rest = text[1:].partition("{")
+    name = COMMANDS.get(intent.strip(), "命令")
+    try:
+        values = json.loads(brace + rest) if brace else {}
+    except ValueError:
+        values = {}
+    if not isinstance(values, dict):
+        values = {}
+    shown = []
+    for key, value in values.items():
+        if key in ("customer_type", "mode", "scenario"):
+            if key == "customer_type" and value == "random":
+                shown.append("随机")
+            else:
+                shown.append(label(key, value))
+        elif key == "trainee" and isinstance(value, str):
+            shown.append(f"学员 {value}")
+    return f"{name}：{'、'.join(shown)}" if shown else name
+
+
 def label(kind: str, code) -> str:
     if code in (None, ""):
         return "—"
+    if kind == "persona":
+        return persona(code)
     table = {
         "customer_type": CUSTOMER_TYPES,
         "mode": MODES,
@@ -70,6 +175,8 @@ def label(kind: str, code) -> str:
         "form": FORM_NAMES,
         "scenario": scenarios(),
         "anti_pattern": anti_patterns(),
+        "tmd": TMD,
+        "closing": CLOSING_TECHNIQUES,
         "evidence": {**PATTERNS, **EXTRA_LABELS},
     }
     return table.get(kind, {}).get(code, str(code))

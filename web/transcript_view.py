@@ -3,7 +3,7 @@ missing parts, FBI and trust per trainee reply."""
 
 from typing import Any, Dict, List, Optional, Tuple
 
-from .labels import FBI, label
+from .labels import FBI, command_text, evidence_name, label
 from .tracker_reader import Line
 
 
@@ -21,7 +21,7 @@ def highlight(text: str, evidence: Any) -> List[Dict[str, Any]]:
                 (
                     start,
                     end,
-                    {"label": code, "part": part, "name": f"{label('evidence', code)} · {label('part', part)}"},
+                    {"label": code, "part": part, "name": evidence_name(code, part)},
                 )
             )
     cuts = sorted({0, len(text)} | {s for s, _, _ in spans} | {e for _, e, _ in spans})
@@ -46,10 +46,14 @@ def assessment_view(line: Line) -> Optional[Dict[str, Any]]:
         "score": a.get("score") if isinstance(a.get("score"), (int, float)) else None,
         "techniques": [label("pattern", t) for t in a.get("techniques") or [] if isinstance(t, str)],
         "segments": highlight(line.text, a.get("evidence")),
-        "evidence": [e for e in a.get("evidence") or [] if isinstance(e, dict)],
+        "evidence": [
+            {**e, "name": evidence_name(e.get("label"), e.get("part"))}
+            for e in a.get("evidence") or []
+            if isinstance(e, dict)
+        ],
         "missing": [
             {
-                "name": f"{label('evidence', m.get('label'))} · {label('part', m.get('part'))}",
+                "name": evidence_name(m.get("label"), m.get("part")),
                 "message": str(m.get("message") or ""),
             }
             for m in a.get("missing") or []
@@ -69,5 +73,33 @@ def assessment_view(line: Line) -> Optional[Dict[str, Any]]:
     }
 
 
+def _coach_repeats(lines: List[Line], index: int, feedback: str) -> bool:
+    """The coach's note after this reply (before the next trainee line) already carries its feedback."""
+    wanted = [part.strip() for part in feedback.splitlines() if part.strip()]
+    for later in lines[index + 1 :]:
+        if later.role == "trainee":
+            return False
+        if later.role == "coach" and any(part in later.text for part in wanted):
+            return True
+    return False
+
+
 def lines_view(lines: List[Line]) -> List[Dict[str, Any]]:
-    return [{"line": line, "assessment": assessment_view(line) if line.role == "trainee" else None} for line in lines]
+    """One entry per line: the line, its assessment (trainee replies), the text to show (a command payload
+    becomes the choice in Chinese) and whether trainers may comment on it (trainee lines only). The coach's
+    feedback is shown once: in the coach's own line when there is one, else in the reply's assessment."""
+    out = []
+    for i, line in enumerate(lines):
+        assessment = assessment_view(line) if line.role == "trainee" else None
+        if assessment and assessment["feedback"] and _coach_repeats(lines, i, assessment["feedback"]):
+            assessment["feedback"] = ""
+        shown = command_text(line.text) if line.role == "trainee" else None
+        out.append(
+            {
+                "line": line,
+                "assessment": assessment,
+                "text": shown if shown is not None else line.text,
+                "commentable": line.role == "trainee",
+            }
+        )
+    return out

@@ -282,3 +282,62 @@ def test_header_shows_where_the_trainee_is_at_phone_and_desktop_width(stack, bro
     expect(head.locator("#rp-next")).to_be_hidden()
     shot(page, "chat-header-exam-desktop", full_page=False)
     desktop.close()
+
+
+def _focus_inside_dialog(page) -> bool:
+    return page.evaluate("document.getElementById('identify-form').contains(document.activeElement)")
+
+
+def test_name_dialog_is_modal_keeps_focus_and_cancels_once_a_name_exists(browser, tmp_path):
+    server = WebServer(tmp_path).start()     # no Rasa needed: the dialog is the chat page's own
+    try:
+        page = browser.new_page(viewport=DESKTOP, locale="zh-CN")
+        page.goto(server.url + "/")
+        dialog = page.get_by_role("dialog", name="开始陪练")
+        expect(dialog).to_be_visible()
+        expect(dialog).to_have_attribute("aria-modal", "true")
+        expect(page.locator("#trainee-input")).to_be_focused()
+        expect(page.locator("#identify-cancel")).to_be_hidden()
+        for _ in range(12):                      # Tab and Shift+Tab never reach the page behind
+            page.keyboard.press("Tab")
+            assert _focus_inside_dialog(page)
+        for _ in range(5):
+            page.keyboard.press("Shift+Tab")
+            assert _focus_inside_dialog(page)
+        # with no trainee yet there is nothing to go back to: Esc and a click outside keep it open
+        page.keyboard.press("Escape")
+        page.mouse.click(5, 5)
+        expect(dialog).to_be_visible()
+        shot(page, "chat-name-dialog-desktop", full_page=False)
+        page.fill("#trainee-input", "弹窗学员")
+        page.keyboard.press("Enter")
+        expect(dialog).to_be_hidden()
+        expect(page.locator("#who-name")).to_have_text("弹窗学员")
+        expect(page.locator("#status")).to_contain_text("对话服务", timeout=WAIT)
+        expect(page.locator("#app")).not_to_have_attribute("inert", "")
+
+        # 切换学员 opens it again, now cancellable: Esc, a click outside and 取消 all keep the trainee
+        switch = page.locator("#switch-trainee")
+        switch.click()
+        expect(dialog).to_be_visible()
+        expect(page.locator("#trainee-input")).to_be_focused()
+        expect(page.locator("#identify-cancel")).to_be_visible()
+        expect(page.locator("#app")).to_have_attribute("inert", "")
+        for _ in range(12):
+            page.keyboard.press("Tab")
+            assert _focus_inside_dialog(page)
+        page.keyboard.press("Escape")
+        expect(dialog).to_be_hidden()
+        expect(switch).to_be_focused()
+        expect(page.locator("#who-name")).to_have_text("弹窗学员")
+        switch.click()
+        expect(dialog).to_be_visible()
+        page.mouse.click(5, 5)
+        expect(dialog).to_be_hidden()
+        switch.click()
+        page.click("#identify-cancel")
+        expect(dialog).to_be_hidden()
+        expect(page.locator("#who-name")).to_have_text("弹窗学员")
+        page.close()
+    finally:
+        server.stop()

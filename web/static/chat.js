@@ -224,16 +224,74 @@
     send(startMessage, null);
   }
 
+  // The name dialog is modal: the page behind it is inert, Tab cycles inside it, and once a trainee is
+  // known Esc, 取消 or a click outside close it and give focus back to what opened it.
+  var identify = document.getElementById("identify");
+  var identifyForm = document.getElementById("identify-form");
+  var identifyCancel = document.getElementById("identify-cancel");
+  var appRoot = document.getElementById("app");
+  var identifyOpener = null;
+
+  function currentTrainee() {
+    return document.getElementById("who").hidden ? "" : document.getElementById("who-name").textContent;
+  }
+
+  function openIdentify(opener) {
+    identifyOpener = opener || null;
+    identifyCancel.hidden = !currentTrainee();
+    identify.hidden = false;
+    appRoot.setAttribute("inert", "");
+    appRoot.setAttribute("aria-hidden", "true");
+    document.getElementById("trainee-input").focus();
+  }
+
+  function closeIdentify() {
+    identify.hidden = true;
+    appRoot.removeAttribute("inert");
+    appRoot.removeAttribute("aria-hidden");
+    document.getElementById("identify-error").hidden = true;
+    if (identifyOpener && document.contains(identifyOpener)) identifyOpener.focus();
+    else input.focus();
+    identifyOpener = null;
+  }
+
+  function cancelIdentify() {
+    if (!identify.hidden && currentTrainee()) closeIdentify();
+  }
+
+  function dialogFocusables() {
+    return Array.prototype.filter.call(
+      identifyForm.querySelectorAll("button, input, [href], select, textarea, [tabindex]:not([tabindex='-1'])"),
+      function (node) { return !node.disabled && !node.hidden && node.offsetParent !== null; });
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (identify.hidden) return;
+    if (event.key === "Escape") { event.preventDefault(); cancelIdentify(); return; }
+    if (event.key !== "Tab") return;
+    var nodes = dialogFocusables();
+    if (!nodes.length) return;
+    var first = nodes[0], last = nodes[nodes.length - 1];
+    var inside = identifyForm.contains(document.activeElement);
+    if (event.shiftKey && (document.activeElement === first || !inside)) { event.preventDefault(); last.focus(); }
+    else if (!event.shiftKey && (document.activeElement === last || !inside)) { event.preventDefault(); first.focus(); }
+  });
+  document.addEventListener("focusin", function (event) {
+    if (!identify.hidden && !identifyForm.contains(event.target)) document.getElementById("trainee-input").focus();
+  });
+  identify.addEventListener("click", function (event) { if (event.target === identify) cancelIdentify(); });
+  identifyCancel.addEventListener("click", cancelIdentify);
+
   function showTrainee(name) {
     document.getElementById("who-name").textContent = name;
     document.getElementById("who").hidden = false;
-    document.getElementById("identify").hidden = true;
+    if (!identify.hidden) closeIdentify();
   }
 
   function loadHistory() {
     return api("GET", "/api/history").then(function (data) {
       clearStatus();
-      if (!data.trainee) { document.getElementById("identify").hidden = false; return; }
+      if (!data.trainee) { openIdentify(null); return; }
       showTrainee(data.trainee);
       log.textContent = "";
       lastScorecard = null;
@@ -280,8 +338,7 @@
   document.getElementById("switch-trainee").addEventListener("click", function () {
     if (busy) return;
     document.getElementById("trainee-input").value = "";
-    document.getElementById("identify").hidden = false;
-    document.getElementById("trainee-input").focus();
+    openIdentify(document.getElementById("switch-trainee"));
   });
   foldToggle.addEventListener("click", function () {
     folded = !folded;
