@@ -44,7 +44,7 @@ _OPTION = re.compile(r"([\u4e00-\u9fffA-Za-z0-9]{1,8})还是([\u4e00-\u9fffA-Za-
 class Message:
     role: str  # "customer" | "coach"
     text: Optional[str] = None
-    response: Optional[str] = None  # a Rasa response name in domain/customer.yml
+    response: Optional[str] = None  # what kind of line it is (a response name of content/customer_lines.yml or a situation)
     variables: Dict[str, Any] = field(default_factory=dict)
 
 
