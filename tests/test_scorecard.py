@@ -6,6 +6,7 @@ import pytest
 
 from ssp_coach.content import ContentError
 from ssp_coach.paths import content_dir
+from ssp_coach.reports.checklist import load_checklists
 from ssp_coach.reports.scorecard import build, load_config, render_text
 
 
@@ -160,7 +161,8 @@ def test_render_text_is_short_chinese_lines():
     lines = render_text(card).splitlines()
     assert lines[0].startswith("总分 ")
     assert lines[1] == "话术：认同0 · 赞美0 · 引导0 · 叙述0 · 反问0 · 承诺0"
-    assert any(line.startswith("检查项 0/9，未做到：热情问候") and "等9项" in line for line in lines)
+    n = len(load_checklists()["reception"])  # the course's reception items (content/checklists.yml)
+    assert any(line.startswith(f"检查项 0/{n}，未做到：热情问候") and f"等{n}项" in line for line in lines)
     assert "改进建议：" in lines
     assert all(len(line) <= 120 for line in lines)
 
