@@ -83,7 +83,7 @@ def test_noisy_engine_not_on_a_positive_statement(text):
     assert "no_noisy_engine" in done(evaluate("test_drive", [turn(text)]))
 
 
-@pytest.mark.parametrize("text", ["发动机噪音是有点大，习惯就好。", "这发动机是有点吵，不过不影响开。"])
+@pytest.mark.parametrize("text", ["发动机噪音是有点大，习惯就好。", "这台车的发动机确实有点吵，您多开开就习惯了。"])
 def test_noisy_engine_still_on_a_negative_statement(text):
     assert "noisy_engine" in read_turn(text, None, "test_drive", "social", None).anti_patterns
 
