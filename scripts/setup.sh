@@ -25,4 +25,5 @@ if [ ! -f models/spacy_zh/config.cfg ]; then
   echo "==> building the blank spaCy zh pipeline (jieba) in models/spacy_zh"
   "$VENV/bin/python" scripts/build_spacy_zh.py models/spacy_zh
 fi
+(umask 077; mkdir -p var)  # where Rasa's own commands (endpoints.yml) keep the SQLite tracker store
 echo "==> set-up complete ($VENV)"

@@ -168,7 +168,7 @@ def build_services(model: str, env: Dict[str, str]) -> List[Service]:
         Service("actions", [py, "-m", "rasa_sdk", "--actions", "actions", "--port", action_port],
                 f"http://{host}:{action_port}/health", action_env, logs, *limits),
         Service("rasa", [py, "-m", "rasa_addons.launcher", "--model", model, "--endpoints",
-                         env.get("SSP_ENDPOINTS", "endpoints.yml"), "--credentials", "credentials.yml",
+                         env.get("SSP_ENDPOINTS", "endpoints.env.yml"), "--credentials", "credentials.yml",
                          "-i", host, "-p", rasa_port],
                 f"http://{host}:{rasa_port}/", env, logs, *limits),
         Service("web", [py, "-m", "web"], f"http://{health_host}:{web_port}/static/favicon.svg", env, logs, *limits),

@@ -42,7 +42,7 @@ def http_json(url: str, payload: Optional[dict] = None, timeout: float = 30) -> 
 class ServerStack:
     """One action server, one Rasa server and the web app on free ports with a private data dir."""
 
-    def __init__(self, data_dir: Path, endpoints: str = "endpoints.yml", extra_env: Optional[dict] = None):
+    def __init__(self, data_dir: Path, endpoints: str = "endpoints.env.yml", extra_env: Optional[dict] = None):
         self.data_dir = data_dir
         self.logs = data_dir / "logs"
         self.logs.mkdir(parents=True, exist_ok=True)

@@ -44,3 +44,14 @@ def test_scripts_use_the_defaults():
     train = (ROOT / "scripts" / "train_if_needed.sh").read_text(encoding="utf-8")
     assert "--domain" not in train and "domain.yml" in train  # the model hash still covers the domain
     assert "--domain" not in (ROOT / "scripts" / "validate_data.py").read_text(encoding="utf-8")
+
+
+def test_rasa_reads_the_default_endpoints_without_any_environment(monkeypatch):
+    """rasa shell / interactive / test read endpoints.yml: it must need no SSP_* variable."""
+    from rasa.core.utils import AvailableEndpoints
+
+    for name in [n for n in os.environ if n.startswith("SSP_")]:
+        monkeypatch.delenv(name)
+    endpoints = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml"))
+    assert endpoints.action.url == "http://127.0.0.1:5055/webhook"
+    assert endpoints.tracker_store.kwargs["db"] == "var/rasa_tracker.db"
