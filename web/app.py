@@ -7,7 +7,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Sanic, response
 from sanic.exceptions import InvalidUsage, PayloadTooLarge
 
-from . import chat, review
+from . import chat, progress, review
 from .config import WebConfig
 from .login_guard import LoginGuard
 from .review_store import ReviewStore
@@ -50,6 +50,7 @@ def create_app(config: Optional[WebConfig] = None, name: str = "ssp_coach_web") 
     app.static("/static", str(HERE / "static"))
     app.blueprint(chat.bp)
     app.blueprint(review.bp)
+    app.blueprint(progress.bp)
 
     @app.exception(PayloadTooLarge)
     async def too_large(request, _error):
@@ -64,7 +65,7 @@ def create_app(config: Optional[WebConfig] = None, name: str = "ssp_coach_web") 
         resp.headers.setdefault("Content-Security-Policy", CSP)
         resp.headers.setdefault("X-Content-Type-Options", "nosniff")
         resp.headers.setdefault("Referrer-Policy", "same-origin")
-        if request.path.startswith("/review") or request.path.startswith("/api/"):
+        if request.path.startswith(("/review", "/api/", "/progress")):
             resp.headers["Cache-Control"] = "no-store"
 
     return app

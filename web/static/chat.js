@@ -179,14 +179,19 @@
     }, function () { if (mine === headerRequest) header.hidden = true; });
   }
 
-  function revealInTurn(messages, i) {
-    if (i >= messages.length) { setBusy(false); input.focus(); refreshHeader(); return; }
+  function revealInTurn(messages, i, after) {
+    if (i >= messages.length) {
+      setBusy(false); input.focus(); refreshHeader();
+      if (after) after();
+      return;
+    }
     addBot(messages[i]);
-    setTimeout(function () { revealInTurn(messages, i + 1); }, 250);
+    setTimeout(function () { revealInTurn(messages, i + 1, after); }, 250);
   }
 
   // text: what Rasa receives; shown: what the trainee sees (a button's title), null = nothing shown.
-  function send(text, shown, fromInput) {
+  // after: called once the answer has been shown (used to chain /start and /start_roleplay).
+  function send(text, shown, fromInput, after) {
     if (busy || !text.trim()) return;
     clearStatus();
     var bubble = shown === null ? null : addTrainee(shown || text);
@@ -198,7 +203,7 @@
         empty.coach = "";
         throw empty;
       }
-      revealInTurn(data.messages, 0);
+      revealInTurn(data.messages, 0, after);
     }).catch(function (error) {
       setBusy(false);
       if (error.coach) {
@@ -212,16 +217,36 @@
       if (fromInput && !input.value) input.value = text;   // the typed text is never lost
       showStatus(error.message, function () {
         if (bubble) bubble.remove();
-        send(text, shown, fromInput && input.value === text);
+        send(text, shown, fromInput && input.value === text, after);
       });
     });
+  }
+
+  // 再练一次 on the progress page links here with ?customer_type=…&scenario=…[&mode=…]: a new conversation
+  // opens with /start (which carries the trainee) and then goes straight to that role-play.
+  var again = (function () {
+    var params = new URLSearchParams(window.location.search);
+    var code = /^[a-z_]{1,40}$/;
+    var ctype = params.get("customer_type"), scenario = params.get("scenario"), mode = params.get("mode");
+    if (!code.test(ctype || "") || !code.test(scenario || "")) return null;
+    var choice = { customer_type: ctype, scenario: scenario };
+    if (code.test(mode || "")) choice.mode = mode;
+    return "/start_roleplay" + JSON.stringify(choice);
+  })();
+  if (window.location.search && window.history.replaceState) window.history.replaceState(null, "", "/");
+
+  function takeAgain() {
+    var message = again;
+    again = null;
+    return message;
   }
 
   function startConversation(startMessage) {
     header.hidden = true;
     log.textContent = "";
     lastScorecard = null;
-    send(startMessage, null);
+    var next = takeAgain();
+    send(startMessage, null, false, next ? function () { send(next, null); } : null);
   }
 
   // The name dialog is modal: the page behind it is inert, Tab cycles inside it, and once a trainee is
@@ -298,7 +323,7 @@
       (data.messages || []).forEach(function (m) {
         if (m.sender === "trainee") addTrainee(m.text); else addBot(m);
       });
-      if (!(data.messages || []).length) {
+      if (!(data.messages || []).length || again) {
         api("POST", "/api/new").then(function (d) { startConversation(d.start); });
       } else {
         refreshHeader();
