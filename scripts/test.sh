@@ -16,10 +16,10 @@ fi
 model=$(scripts/train_if_needed.sh | tail -n 1)
 export SSP_RASA_MODEL=$model
 
-echo "==> static checks: ruff (lint + format) and mypy on web/"
-"$SSP_VENV/bin/ruff" check web/
-"$SSP_VENV/bin/ruff" format --check web/
-"$SSP_VENV/bin/mypy" web/
+echo "==> static checks: ruff (lint + format) and mypy on ssp_coach/ and web/"
+"$SSP_VENV/bin/ruff" check ssp_coach/ web/
+"$SSP_VENV/bin/ruff" format --check ssp_coach/ web/
+"$SSP_VENV/bin/mypy" ssp_coach/ web/
 
 echo "==> rasa data validate"
 "$SSP_VENV/bin/python" scripts/validate_data.py

@@ -1,4 +1,5 @@
 """`ssp-coach`: a thin dispatcher over the domain package. Subcommands: score, evaluate, bench."""
+
 import argparse
 import json
 import sys
@@ -45,7 +46,7 @@ def _score_stream(stdin, stdout) -> None:
             else:
                 try:
                     out = score_reply(obj["reply"], obj.get("context"), obj.get("stage"), obj.get("customer_type"))
-                except Exception as e:  # one bad line must not stop the stream
+                except Exception as e:  # noqa: BLE001 - deliberate: one bad line must not stop the stream
                     out = {"error": f"scoring failed: {e}"}
         stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
         stdout.flush()
@@ -55,14 +56,19 @@ def _table(result: Dict[str, Any]) -> str:
     lines = [f"得分 score: {result['score']}", f"话术 techniques: {', '.join(result['techniques']) or '—'}"]
     for code, p in result["patterns"].items():
         extra = p.get("form") or p.get("style") or ""
-        lines.append(f"  {code:<11} 有 {'+'.join(p['parts_present']) or '—'}  缺 {'+'.join(p['parts_missing']) or '—'}"
-                     f"  quality {p['quality']:.2f} {extra}")
+        lines.append(
+            f"  {code:<11} 有 {'+'.join(p['parts_present']) or '—'}  缺 {'+'.join(p['parts_missing']) or '—'}"
+            f"  quality {p['quality']:.2f} {extra}"
+        )
     fbi = result["fbi"]
     lines.append("FBI: " + " ".join(f"{k}={'✓' if fbi.get(k) else '✗'}" for k in ("feature", "benefit", "impact")))
     q, o = result["question"], result["objection"]
-    lines.append(f"提问 question: {q.get('kind') or '—'}  probe: {q.get('probe') or '—'}  TMD: {','.join(q.get('tmd') or []) or '—'}"
-                 f"  异议 objection: steps {o.get('steps') or '—'} {o.get('technique') or ''}"
-                 f"  成交 closing: {result['closing'].get('technique') or '—'}")
+    lines.append(
+        f"提问 question: {q.get('kind') or '—'}  probe: {q.get('probe') or '—'}"
+        f"  TMD: {','.join(q.get('tmd') or []) or '—'}"
+        f"  异议 objection: steps {o.get('steps') or '—'} {o.get('technique') or ''}"
+        f"  成交 closing: {result['closing'].get('technique') or '—'}"
+    )
     if result["anti_patterns"]:
         lines.append("反模式 anti-patterns: " + ", ".join(result["anti_patterns"]))
     lines.append("证据 evidence:")
@@ -95,7 +101,9 @@ def cmd_evaluate(args) -> int:
     if args.tune:
         from .evaluate.cv import tune_thresholds
 
-        print(f"{'threshold_key':>14}{'threshold_sure':>15}{'macro-F1':>10}{'neg. FP':>9}   (grouped CV, training side)")
+        print(
+            f"{'threshold_key':>14}{'threshold_sure':>15}{'macro-F1':>10}{'neg. FP':>9}   (grouped CV, training side)"
+        )
         for t_key, t_sure, f1, fp in sorted(tune_thresholds(), key=lambda g: (-(g[2] - max(0.0, g[3] - 0.05)), g[0])):
             print(f"{t_key:>14.2f}{t_sure:>15.2f}{f1:>10.3f}{fp:>9.3f}")
         return 0
@@ -137,8 +145,10 @@ def cmd_bench(args) -> int:
     from .scoring.bench import run_bench
 
     r = run_bench(args.rounds)
-    print(f"replies: {r['replies']}  median: {r['median_ms']:.2f} ms  p95: {r['p95_ms']:.2f} ms  "
-          f"replies/s: {r['replies_per_second']:.0f}")
+    print(
+        f"replies: {r['replies']}  median: {r['median_ms']:.2f} ms  p95: {r['p95_ms']:.2f} ms  "
+        f"replies/s: {r['replies_per_second']:.0f}"
+    )
     return 0
 
 
@@ -153,13 +163,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--customer-type", dest="customer_type", choices=CUSTOMER_TYPES)
     p.set_defaults(func=cmd_score)
 
-    p = sub.add_parser("evaluate", help="precision/recall/F1: cross-validation on the training side "
-                                         "(default) or a frozen test set")
-    p.add_argument("--frozen", choices=("test", "out_of_writer"),
-                   help="measure on a frozen set (report only: nothing may be tuned on it)")
+    p = sub.add_parser(
+        "evaluate", help="precision/recall/F1: cross-validation on the training side (default) or a frozen test set"
+    )
+    p.add_argument(
+        "--frozen",
+        choices=("test", "out_of_writer"),
+        help="measure on a frozen set (report only: nothing may be tuned on it)",
+    )
     p.add_argument("--errors", action="store_true", help="list the out-of-fold mistakes (training side only)")
-    p.add_argument("--tune", action="store_true", help="macro-F1 and negatives' false positives over a grid of "
-                                                         "detection thresholds, by grouped CV (best first)")
+    p.add_argument(
+        "--tune",
+        action="store_true",
+        help="macro-F1 and negatives' false positives over a grid of detection thresholds, by grouped CV (best first)",
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_evaluate)
 

@@ -1,4 +1,5 @@
 """The coach's set-up menu: which question comes next, its options, and reading the answer."""
+
 from typing import Dict, List, Optional, Tuple
 
 from .roleplay.catalog import CUSTOMER_TYPES, MODES, parse_choice, scenario_menu
@@ -53,8 +54,15 @@ COMMANDS: Dict[str, Tuple[str, ...]] = {
     "roleplay": ("hint", "end", "help", "restart"),
     "ended": ("start", "start_roleplay", "help", "restart"),
 }
-COMMAND_LABELS = {"start": "/start 打开练习菜单", "choose": "点菜单按钮", "start_roleplay": "/start_roleplay 直接开始",
-                  "help": "/help 使用说明", "restart": "/restart 重新开始", "hint": "/hint 提示", "end": "/end 结束并看成绩单"}
+COMMAND_LABELS = {
+    "start": "/start 打开练习菜单",
+    "choose": "点菜单按钮",
+    "start_roleplay": "/start_roleplay 直接开始",
+    "help": "/help 使用说明",
+    "restart": "/restart 重新开始",
+    "hint": "/hint 提示",
+    "end": "/end 结束并看成绩单",
+}
 NOT_STARTED = "练习还没开始。输入 /start 打开菜单，选好客户类型、场景和模式后再开始对话。"
 ENDED = "本次练习已经结束。点“再来一次”或输入 /start 开始新的练习。"
 BUSY = "当前练习还在进行中。输入 /end 结束并查看成绩单，或 /restart 放弃并重新开始。"

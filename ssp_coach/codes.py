@@ -1,7 +1,18 @@
 """The label codes every part of the product shares (corpus, scorer, reports)."""
+
 PATTERN_CODES = ("agree", "praise", "guide", "narrate", "rhetorical", "commit")
 NARRATE_FORMS = ("authority", "case", "comparison", "metaphor")
 FBI_PARTS = ("feature", "benefit", "impact")
-STAGES = ("reception", "phone", "needs", "presentation", "test_drive", "negotiation", "closing", "delivery",
-          "follow_up", "prospecting")
+STAGES = (
+    "reception",
+    "phone",
+    "needs",
+    "presentation",
+    "test_drive",
+    "negotiation",
+    "closing",
+    "delivery",
+    "follow_up",
+    "prospecting",
+)
 CUSTOMER_TYPES = ("analytical", "dominant", "social")

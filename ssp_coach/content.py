@@ -4,10 +4,11 @@ Strict by design, because a trainer edits these files by hand: every error names
 that is not UTF-8, a mapping with the same key twice, or a number outside its range (RANGES below)
 is rejected instead of silently loaded.
 """
+
 import fnmatch
 import math
 from pathlib import Path
-from typing import Any, Dict, Iterable, Iterator, Optional, Tuple
+from typing import Any, Dict, Iterable, Iterator, Optional, Tuple, TypeVar, Union
 
 import yaml
 
@@ -34,9 +35,11 @@ def _construct_unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, 
             break
         if first is not None:
             raise yaml.constructor.ConstructorError(
-                "while constructing a mapping", node.start_mark,
+                "while constructing a mapping",
+                node.start_mark,
                 f"found duplicate key {key!r} (first defined at line {first.start_mark.line + 1})",
-                key_node.start_mark)
+                key_node.start_mark,
+            )
         seen[key] = key_node
     loader.flatten_mapping(node)
     return loader.construct_mapping(node, deep=deep)
@@ -133,7 +136,7 @@ def load_yaml(relative_path: str, base: Optional[Path] = None) -> Any:
     return data
 
 
-def require(mapping: Any, key: str, kind: type, where: str) -> Any:
+def require(mapping: Any, key: Union[str, int], kind: type, where: str) -> Any:
     """mapping[key], checked to exist and to be of `kind`; otherwise a ContentError naming `where`."""
     if not isinstance(mapping, dict):
         raise ContentError(f"{where}: expected a mapping, got {type(mapping).__name__}")
@@ -149,7 +152,10 @@ def require(mapping: Any, key: str, kind: type, where: str) -> Any:
     return value
 
 
-def require_choice(value: Any, allowed: Iterable[str], where: str) -> str:
+_Choice = TypeVar("_Choice")
+
+
+def require_choice(value: Any, allowed: Iterable[_Choice], where: str) -> _Choice:
     allowed = list(allowed)
     if value not in allowed:
         raise ContentError(f"{where}: '{value}' is not one of {allowed}")

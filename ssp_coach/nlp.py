@@ -1,6 +1,7 @@
 """The shared spaCy pipeline: a blank `zh` with the jieba segmenter, loaded once per process."""
-from functools import lru_cache
+
 import sys
+from functools import lru_cache
 
 from .paths import spacy_model_dir
 

@@ -1,4 +1,5 @@
 """Where content and built models live; each overridable by an environment variable."""
+
 import os
 from pathlib import Path
 

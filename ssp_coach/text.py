@@ -4,9 +4,10 @@ Matching runs on the normalised text; evidence spans must point into the origina
 conversion keeps length for almost all input; when a phrase mapping changes length we fall back to
 per-character conversion, which always keeps a 1:1 offset mapping.
 """
-from functools import lru_cache
+
 import re
 import unicodedata
+from functools import lru_cache
 
 from opencc import OpenCC
 
@@ -31,8 +32,7 @@ def to_simplified(text: str) -> str:
 def normalise(text: str) -> str:
     """Same-length normalisation for matching: full-width ASCII folded, Traditional -> Simplified."""
     folded = "".join(
-        unicodedata.normalize("NFKC", ch) if len(unicodedata.normalize("NFKC", ch)) == 1 else ch
-        for ch in text
+        unicodedata.normalize("NFKC", ch) if len(unicodedata.normalize("NFKC", ch)) == 1 else ch for ch in text
     )
     return to_simplified(folded)
 

@@ -1,5 +1,6 @@
 """Inter-annotator agreement on the writers' corpus: two annotators labelled every item independently by
 docs/annotation-guide.md (content/corpus/annotations/{A,B}.yml); Cohen's kappa per label."""
+
 from typing import Dict, List
 
 from ..codes import FBI_PARTS, PATTERN_CODES
@@ -26,12 +27,22 @@ def agreement() -> Dict[str, Dict[str, float]]:
             xa = [code in (a[i].get(key) or []) for i in ids]
             xb = [code in (b[i].get(key) or []) for i in ids]
             name = code if key == "labels" else f"fbi.{code}"
-            out[name] = {"kappa": kappa(xa, xb), "items": len(ids), "A": sum(xa), "B": sum(xb),
-                         "agree": sum(x == y for x, y in zip(xa, xb)) / len(ids) if ids else 0.0}
+            out[name] = {
+                "kappa": kappa(xa, xb),
+                "items": len(ids),
+                "A": sum(xa),
+                "B": sum(xb),
+                "agree": sum(x == y for x, y in zip(xa, xb)) / len(ids) if ids else 0.0,
+            }
     none_a = [not (a[i].get("labels") or []) for i in ids]
     none_b = [not (b[i].get("labels") or []) for i in ids]
-    out["none"] = {"kappa": kappa(none_a, none_b), "items": len(ids), "A": sum(none_a), "B": sum(none_b),
-                   "agree": sum(x == y for x, y in zip(none_a, none_b)) / len(ids) if ids else 0.0}
+    out["none"] = {
+        "kappa": kappa(none_a, none_b),
+        "items": len(ids),
+        "A": sum(none_a),
+        "B": sum(none_b),
+        "agree": sum(x == y for x, y in zip(none_a, none_b)) / len(ids) if ids else 0.0,
+    }
     return out
 
 

@@ -1,5 +1,6 @@
 """Which corpus items each cue entry of the phrase files matches. A cue matched only by frozen-set items
 was written for the test and not learned from training data: it is a defect (tests/test_cue_support.py)."""
+
 import re
 from typing import Dict, Iterable, List, Tuple
 
@@ -11,8 +12,17 @@ from ..text import normalise
 # The scorer's cue files; the dialogue acts (acts.yml) are not labelled in the corpus, so corpus support
 # says nothing about them.
 PHRASE_FILES = ("phrases/patterns.yml", "phrases/skills.yml")
-NOT_CUES = ("missing", "messages", "name", "late_stages", "price_talk_stages", "curt_chars", "lecture_chars",
-            "lecture_sentences", "stopwords")
+NOT_CUES = (
+    "missing",
+    "messages",
+    "name",
+    "late_stages",
+    "price_talk_stages",
+    "curt_chars",
+    "lecture_chars",
+    "lecture_sentences",
+    "stopwords",
+)
 
 
 def all_cues() -> List[Tuple[str, str]]:
@@ -32,7 +42,7 @@ def _texts(items: Iterable[CorpusItem]) -> List[str]:
 def frozen_only_cues() -> List[Dict[str, object]]:
     train = _texts(training_items(include_corrections=False))
     frozen = _texts(load_frozen("test") + load_frozen("out_of_writer"))
-    found = []
+    found: List[Dict[str, object]] = []
     for where, cue in all_cues():
         pattern = re.compile(compile_cue(cue, where))
         if any(pattern.search(t) for t in frozen) and not any(pattern.search(t) for t in train):

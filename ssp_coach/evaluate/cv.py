@@ -1,9 +1,10 @@
 """Grouped k-fold cross-validation on the training side: the models are refitted on k-1 folds and the
 held-out fold is scored with them. Items of one writer never straddle folds (the self-written split is
 grouped by a hash of the item id), so a fold tests phrasing its models have not seen from that writer."""
+
 import hashlib
 from contextlib import contextmanager
-from typing import Dict, Iterator, List, Sequence, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 from ..learn.corpus import CorpusItem, training_items
 from ..scoring.engine import score_reply
@@ -32,7 +33,7 @@ def fitted_on(items: List[CorpusItem]) -> Iterator[None]:
         fbi_model.OVERRIDE.set(saved[1])
 
 
-def cross_validate(items: List[CorpusItem] = None, k: int = FOLDS) -> Tuple[List[CorpusItem], List[dict]]:
+def cross_validate(items: Optional[List[CorpusItem]] = None, k: int = FOLDS) -> Tuple[List[CorpusItem], List[dict]]:
     """(items, out-of-fold assessments) for every training item."""
     items = training_items() if items is None else items
     writers = sorted({it.group for it in items if it.group != "self"})
@@ -49,7 +50,9 @@ def cross_validate(items: List[CorpusItem] = None, k: int = FOLDS) -> Tuple[List
     return out_items, results
 
 
-def tune_thresholds(items: List[CorpusItem] = None, k: int = FOLDS) -> List[Tuple[float, float, float, float]]:
+def tune_thresholds(
+    items: Optional[List[CorpusItem]] = None, k: int = FOLDS
+) -> List[Tuple[float, float, float, float]]:
     """(threshold_key, threshold_sure, macro-F1, negatives' false-positive rate) over a grid, from out-of-fold
     classifier probabilities: how content/scoring.yml's thresholds are chosen (never on a frozen set)."""
     from ..codes import PATTERN_CODES
@@ -71,15 +74,24 @@ def tune_thresholds(items: List[CorpusItem] = None, k: int = FOLDS) -> List[Tupl
                 r = read_turn(it.reply, it.context, it.stage, it.customer_type)
                 rules = find_parts(r)
                 probs = model.probabilities(r, rule_features(r, rules))
-                votes.append((it, {c: (any(p in rules[c].parts for p in KEY_PARTS[c]), rules[c].negative, probs[c])
-                                   for c in PATTERN_CODES}))
+                votes.append(
+                    (
+                        it,
+                        {
+                            c: (any(p in rules[c].parts for p in KEY_PARTS[c]), rules[c].negative, probs[c])
+                            for c in PATTERN_CODES
+                        },
+                    )
+                )
     grid = []
     for t_key in (0.1, 0.2, 0.3, 0.4, 0.5):
         for t_sure in (0.6, 0.7, 0.8, 0.9, 1.01):
-            def hit(v):
+
+            def hit(v, t_key=t_key, t_sure=t_sure):
                 key, negative, p = v
                 return not negative and ((key and p >= t_key) or p >= t_sure)
-            f1s = [prf((hit(v[c]), c in it.labels) for it, v in votes)["f1"] for c in PATTERN_CODES]
+
+            f1s = [prf((hit(v[c]), c in (it.labels or ())) for it, v in votes)["f1"] for c in PATTERN_CODES]
             negs = [any(hit(v[c]) for c in PATTERN_CODES) for it, v in votes if not it.labels]
             grid.append((t_key, t_sure, sum(f1s) / len(f1s), sum(negs) / len(negs) if negs else 0.0))
     return grid

@@ -1,4 +1,5 @@
 """The one metrics helper: precision, recall, F1 with supports and 95% confidence intervals."""
+
 import math
 import random
 from typing import Dict, Iterable, List, Sequence, Tuple
@@ -14,8 +15,15 @@ def prf(pairs: Iterable[Pair]) -> Dict[str, float]:
         fn += gold and not pred
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
-    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0, "support": tp + fn,
-            "tp": tp, "fp": fp, "fn": fn}
+    return {
+        "precision": p,
+        "recall": r,
+        "f1": 2 * p * r / (p + r) if p + r else 0.0,
+        "support": tp + fn,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+    }
 
 
 def wilson(successes: int, n: int, z: float = 1.96) -> Tuple[float, float]:
@@ -34,7 +42,7 @@ def f1_interval(pairs: Sequence[Pair], rounds: int = 1000, seed: int = 7) -> Tup
     pairs = list(pairs)
     if not pairs:
         return (0.0, 0.0)
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - seeded bootstrap resampling for reproducible intervals, not security
     values = sorted(prf(rng.choice(pairs) for _ in pairs)["f1"] for _ in range(rounds))
     return (values[int(0.025 * rounds)], values[int(0.975 * rounds) - 1])
 

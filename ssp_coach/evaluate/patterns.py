@@ -1,6 +1,7 @@
 """Per-label precision/recall/F1 (with 95% intervals) of the six patterns and the FBI parts on a list of
 corpus items, and the share of negatives (`labels: []`) where any pattern fired."""
-from typing import Callable, Dict, List, Optional, Sequence
+
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from ..codes import FBI_PARTS, PATTERN_CODES
 from ..learn.corpus import CorpusItem
@@ -9,11 +10,11 @@ from .metrics import micro, wilson, with_interval
 Scorer = Callable[[CorpusItem], dict]
 
 
-def report(items: Sequence[CorpusItem], results: Sequence[dict], name: str) -> Dict[str, object]:
+def report(items: Sequence[CorpusItem], results: Sequence[dict], name: str) -> Dict[str, Any]:
     labelled = [(it, r) for it, r in zip(items, results) if it.labels is not None]
     fbi_items = [(it, r) for it, r in zip(items, results) if it.fbi is not None]
-    pattern_pairs = {c: [(c in r["techniques"], c in it.labels) for it, r in labelled] for c in PATTERN_CODES}
-    fbi_pairs = {p: [(bool(r["fbi"].get(p)), p in it.fbi) for it, r in fbi_items] for p in FBI_PARTS}
+    pattern_pairs = {c: [(c in r["techniques"], c in (it.labels or ())) for it, r in labelled] for c in PATTERN_CODES}
+    fbi_pairs = {p: [(bool(r["fbi"].get(p)), p in (it.fbi or ())) for it, r in fbi_items] for p in FBI_PARTS}
     negatives = [r for it, r in labelled if not it.labels]
     false_pos = sum(bool(r["techniques"]) for r in negatives)
     patterns = {c: with_interval(pairs) for c, pairs in pattern_pairs.items()}
@@ -40,9 +41,11 @@ def errors(items: Sequence[CorpusItem], results: Sequence[dict]) -> List[dict]:
     return out
 
 
-def format_report(rep: Dict[str, object], skills: Optional[dict] = None) -> str:
-    lines = [f"set: {rep['set']}  pattern items: {rep['items']}  FBI items: {rep['fbi_items']}",
-             f"{'label':<22}{'P':>7}{'R':>7}{'F1':>7}   {'95% CI':<13}{'n':>6}"]
+def format_report(rep: Dict[str, Any], skills: Optional[dict] = None) -> str:
+    lines = [
+        f"set: {rep['set']}  pattern items: {rep['items']}  FBI items: {rep['fbi_items']}",
+        f"{'label':<22}{'P':>7}{'R':>7}{'F1':>7}   {'95% CI':<13}{'n':>6}",
+    ]
 
     def row(name, m):
         ci = f"{m['f1_low']:.2f}-{m['f1_high']:.2f}" if "f1_low" in m else ""
@@ -55,8 +58,10 @@ def format_report(rep: Dict[str, object], skills: Optional[dict] = None) -> str:
     for part, m in rep["fbi"].items():
         row(f"fbi.{part}", m)
     lo, hi = rep["negative_fp_interval"]
-    lines.append(f"negatives: {rep['negatives']}  with a false technique: {rep['negative_fp_rate']:.3f} "
-                 f"(95% CI {lo:.3f}-{hi:.3f})")
+    lines.append(
+        f"negatives: {rep['negatives']}  with a false technique: {rep['negative_fp_rate']:.3f} "
+        f"(95% CI {lo:.3f}-{hi:.3f})"
+    )
     if skills:
         lines.append("skills (questions, probes, TMD, objection steps, closing, anti-patterns):")
         for name, m in skills.items():

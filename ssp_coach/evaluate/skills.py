@@ -1,6 +1,7 @@
 """Per-label precision/recall/F1 of what the reading decides (questions, probes, TMD, objection steps and
 techniques, closing, anti-patterns) on the labelled skills items (content/corpus/{train,test}/skills.yml).
 An absent key means "none". The reading has no fitted model, so its training-side figures need no CV."""
+
 from typing import Dict, List
 
 from ..content import ContentError, load_yaml, require_choice
@@ -44,23 +45,29 @@ def evaluate_skills(split: str) -> Dict[str, Dict[str, float]]:
     pairs = list(zip(items, reads))
     report: Dict[str, Dict[str, float]] = {}
     for kind in ("open", "closed"):
-        report[f"question.{kind}"] = with_interval([(r.question.kind == kind, it.get("question") == kind)
-                                                    for it, r in pairs])
+        report[f"question.{kind}"] = with_interval(
+            [(r.question.kind == kind, it.get("question") == kind) for it, r in pairs]
+        )
     for probe in PROBES:
-        report[f"probe.{probe}"] = with_interval([(r.question.probe == probe, it.get("probe") == probe)
-                                                  for it, r in pairs])
+        report[f"probe.{probe}"] = with_interval(
+            [(r.question.probe == probe, it.get("probe") == probe) for it, r in pairs]
+        )
     for topic in TMD:
-        report[f"tmd.{topic}"] = with_interval([(topic in r.question.tmd, topic in it.get("tmd", []))
-                                                for it, r in pairs])
+        report[f"tmd.{topic}"] = with_interval(
+            [(topic in r.question.tmd, topic in it.get("tmd", [])) for it, r in pairs]
+        )
     for step in STEPS:
-        report[f"objection.step{step}"] = with_interval([(step in r.objection.steps,
-                                                          step in it.get("objection_steps", [])) for it, r in pairs])
+        report[f"objection.step{step}"] = with_interval(
+            [(step in r.objection.steps, step in it.get("objection_steps", [])) for it, r in pairs]
+        )
     for name in OBJECTION_TECHNIQUES:
-        report[f"objection.{name}"] = with_interval([(r.objection.technique == name,
-                                                      it.get("objection_technique") == name) for it, r in pairs])
+        report[f"objection.{name}"] = with_interval(
+            [(r.objection.technique == name, it.get("objection_technique") == name) for it, r in pairs]
+        )
     for name in CLOSING_TECHNIQUES:
         report[f"closing.{name}"] = with_interval([(r.closing == name, it.get("closing") == name) for it, r in pairs])
     for code in ANTI_CODES:
-        report[f"anti.{code}"] = with_interval([(code in r.anti, code in it.get("anti_patterns", []))
-                                                for it, r in pairs])
+        report[f"anti.{code}"] = with_interval(
+            [(code in r.anti, code in it.get("anti_patterns", [])) for it, r in pairs]
+        )
     return report

@@ -7,13 +7,14 @@
 - trainers' corrections from the review page (learn/corrections.py), folded in by `make train`.
 Grouped cross-validation (evaluate/cv.py) groups items by `group` (the writer, or "self").
 """
+
 from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Optional, Tuple
 
+from ..codes import CUSTOMER_TYPES, FBI_PARTS, PATTERN_CODES, STAGES
 from ..content import ContentError, load_yaml, require, require_choice
 from ..paths import content_dir
-from ..codes import CUSTOMER_TYPES, FBI_PARTS, PATTERN_CODES, STAGES
 
 SPLITS = ("train", "test")
 FROZEN = ("test", "out_of_writer")

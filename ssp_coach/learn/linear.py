@@ -1,4 +1,5 @@
 """Fitting the per-label logistic regressions that both scorer models use, as plain weight arrays."""
+
 from typing import Iterable, Tuple
 
 import numpy as np

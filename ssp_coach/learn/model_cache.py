@@ -1,4 +1,5 @@
 """Models trained at first use and cached on disk under models/, keyed by a hash of their inputs."""
+
 import os
 import pickle
 import tempfile
@@ -13,8 +14,8 @@ def cached_model(prefix: str, key: str, train: Callable[[], Any]) -> Any:
     if path.exists():
         try:
             with path.open("rb") as f:
-                return pickle.load(f)
-        except Exception:  # a corrupt or incompatible cache is simply rebuilt
+                return pickle.load(f)  # noqa: S301 - our own cache under models/, written by this function
+        except Exception:  # noqa: BLE001, S110 - deliberate: a corrupt or incompatible cache (any unpickling error) is simply rebuilt
             pass
     model = train()
     try:

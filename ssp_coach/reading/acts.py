@@ -3,6 +3,7 @@ product talk, invitation to a test drive, closing, appointment, referral request
 
 Acts come from the cue lists in content/phrases/acts.yml; the NLU intent is a second opinion that can add
 an act (it never removes one). Questions, objection steps and closing are read by their own modules."""
+
 import re
 from typing import Optional, Set
 
@@ -13,9 +14,16 @@ from .units import Span, cjk_count
 _TAG = re.compile(r"<[^>]{0,200}>")
 _PRICE_FIGURE = re.compile(r"\d+(\.\d+)?\s*万")
 INTENT_ACTS = {
-    "greet": "greet", "overview": "overview", "explain_process": "process", "present_product": "product",
-    "quote_price": "price", "invite_test_drive": "test_drive", "attempt_close": "close",
-    "small_talk": "small_talk", "arrange_appointment": "appointment", "ask_referral": "referral",
+    "greet": "greet",
+    "overview": "overview",
+    "explain_process": "process",
+    "present_product": "product",
+    "quote_price": "price",
+    "invite_test_drive": "test_drive",
+    "attempt_close": "close",
+    "small_talk": "small_talk",
+    "arrange_appointment": "appointment",
+    "ask_referral": "referral",
     "goodbye": "goodbye",
 }
 
@@ -37,8 +45,7 @@ def read_acts(text: str, intent: Optional[str], cues: ReadingCues) -> Set[str]:
     if intent in INTENT_ACTS:
         acts.add(INTENT_ACTS[intent])
     # A price act needs a figure or an explicit price word beyond 万 (a bare 万 is not a quote).
-    if "price" in acts and intent != "quote_price" and not _PRICE_FIGURE.search(text) \
-            and not find(cues.price, text):
+    if "price" in acts and intent != "quote_price" and not _PRICE_FIGURE.search(text) and not find(cues.price, text):
         acts.discard("price")
     return acts
 
@@ -51,10 +58,12 @@ def product_talk(text: str, questions: list, cues: ReadingCues) -> bool:
     def told(span: Span) -> bool:
         return not any(s <= span[0] < e for s, e in asked)
 
-    return any(told(s) for s in find_all(cues.fbi["feature"], text)) or \
-        any(told(s) for s in find_all(cues.acts["product"], text)) or \
-        any(told(s) for s in find_all(cues.fbi["scene"], text)) or \
-        any(told(s) for s in find_all(cues.fbi["benefit"], text))  # what the car does for the customer
+    return (
+        any(told(s) for s in find_all(cues.fbi["feature"], text))
+        or any(told(s) for s in find_all(cues.acts["product"], text))
+        or any(told(s) for s in find_all(cues.fbi["scene"], text))
+        or any(told(s) for s in find_all(cues.fbi["benefit"], text))
+    )  # what the car does for the customer
 
 
 def address_spans(text: str, cues: ReadingCues):

@@ -2,6 +2,7 @@
 customer (age, money, family, knowledge), pressure and ultimatums, dismissive or curt replies, calling the
 engine noisy, a bare price, off-topic chatter during price talks, and two that depend on the customer:
 a lecture to a dominant customer and a data-free claim to an analytical one."""
+
 from typing import Dict, List, Optional
 
 from .cues import find
@@ -14,9 +15,16 @@ def _curt(text: str, curt_chars) -> bool:
     return 0 < len(content) <= 4 and all(c in curt_chars for c in content)
 
 
-def read_anti_patterns(text: str, n_sentences: int, stage: Optional[str], customer_type: Optional[str],
-                       small_talk: bool, product_or_price_talk: bool, customer_objects: bool,
-                       cues: ReadingCues) -> Dict[str, Span]:
+def read_anti_patterns(
+    text: str,
+    n_sentences: int,
+    stage: Optional[str],
+    customer_type: Optional[str],
+    small_talk: bool,
+    product_or_price_talk: bool,
+    customer_objects: bool,
+    cues: ReadingCues,
+) -> Dict[str, Span]:
     found: Dict[str, Span] = {}
     for code in ANTI_LIST_CODES:
         if code == "vague_claim":

@@ -4,6 +4,7 @@ A cue is a Python regular expression over the normalised (Simplified, half-width
 shorthand: "…" stands for a short gap inside one clause (如果…麻烦您). A plain phrase is a valid cue.
 A list of cues compiles to one alternation, longest cue first, so an evidence span covers the whole cue.
 """
+
 import re
 from typing import Any, Iterable, List, Optional, Pattern, Tuple
 

@@ -4,6 +4,7 @@ performs, and which technique it uses. The one definition of "objection step" in
 Steps count only while the customer objects (their last line, or an objection the role-play knows is
 pending): "我理解" in ordinary talk is not step 1. Prevention (pre-empting an objection) needs no objection.
 """
+
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
 
@@ -26,15 +27,17 @@ def customer_objects(context: str, cues: ReadingCues) -> bool:
     return bool(context) and find(cues.objection_cues, context) is not None
 
 
-def read_objection(text: str, context: str, pending: Optional[bool], questions: QuestionReading,
-                   cues: ReadingCues) -> ObjectionReading:
+def read_objection(
+    text: str, context: str, pending: Optional[bool], questions: QuestionReading, cues: ReadingCues
+) -> ObjectionReading:
     out = ObjectionReading(customer_objects=bool(pending) if pending is not None else customer_objects(context, cues))
     if out.customer_objects:
         for step in STEPS:
             span = find(cues.steps[step], text)
             if span is None and step == 2:  # pinning the objection down: an open question about it
-                span = next((q.span for q in questions.items if q.kind == "open" and q.function not in
-                             (CHECK, CONSENT)), None)
+                span = next(
+                    (q.span for q in questions.items if q.kind == "open" and q.function not in (CHECK, CONSENT)), None
+                )
             if span is None and step == 4:  # seeking agreement: a check or consent question
                 span = next((q.span for q in reversed(questions.items) if q.function in (CHECK, CONSENT)), None)
             if span:

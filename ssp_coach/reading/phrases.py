@@ -1,8 +1,9 @@
 """The reading's cue lists (content/phrases/skills.yml, content/phrases/acts.yml and the topic keywords of
 content/question_topics.yml), validated and compiled once with the one cue syntax (cues.py)."""
+
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Dict, FrozenSet, List, Pattern, Tuple
+from typing import Any, Dict, FrozenSet, Pattern, Tuple
 
 from ..codes import FBI_PARTS
 from ..content import ContentError, load_yaml, require
@@ -17,11 +18,32 @@ TMD = ("time", "money", "decision")
 STEPS = (1, 2, 3, 4)
 OBJECTION_TECHNIQUES = ("ignore", "deny", "defer", "transfer", "prevention", "comparison")
 CLOSING_TECHNIQUES = ("if_then", "step_by_step", "alternative", "assumptive", "future_event", "ask_wait")
-ANTI_LIST_CODES = ("contradict", "blame", "belittle_competitor", "belittle_customer", "pressure", "dismissive",
-                   "noisy_engine", "vague_claim")
+ANTI_LIST_CODES = (
+    "contradict",
+    "blame",
+    "belittle_competitor",
+    "belittle_customer",
+    "pressure",
+    "dismissive",
+    "noisy_engine",
+    "vague_claim",
+)
 ANTI_CODES = ANTI_LIST_CODES + ("bare_price", "lecture", "off_topic")
-ACTS = ("greet", "overview", "test_drive", "price", "close", "appointment", "process", "referral", "small_talk",
-        "goodbye", "next_step", "product", "ask_name")
+ACTS = (
+    "greet",
+    "overview",
+    "test_drive",
+    "price",
+    "close",
+    "appointment",
+    "process",
+    "referral",
+    "small_talk",
+    "goodbye",
+    "next_step",
+    "product",
+    "ask_name",
+)
 
 
 @dataclass(frozen=True)
@@ -84,13 +106,17 @@ def load_cues() -> ReadingCues:
     if unknown:
         raise ContentError(f"{ACTS_FILE}: acts: unknown act(s) {sorted(unknown)}; allowed: {list(ACTS)}")
     topics_data = load_yaml(TOPICS_FILE)
-    topics = tuple((tid, tuple(normalise(str(k)) for k in require(raw, "keywords", list, f"{TOPICS_FILE}: {tid}")))
-                   for tid, raw in require(topics_data, "topics", dict, TOPICS_FILE).items())
+    topics = tuple(
+        (tid, tuple(normalise(str(k)) for k in require(raw, "keywords", list, f"{TOPICS_FILE}: {tid}")))
+        for tid, raw in require(topics_data, "topics", dict, TOPICS_FILE).items()
+    )
     tmd_topics = require(topics_data, "tmd", dict, TOPICS_FILE)
     return ReadingCues(
         fbi={p: _cues(fbi, p, f"{w}: fbi") for p in FBI_PARTS + ("scene",)},
-        fbi_lines={p: tuple(compile_cues([line], f"{w}: fbi.{p}[{i}]") for i, line in enumerate(fbi[p]))
-                   for p in FBI_PARTS + ("scene",)},
+        fbi_lines={
+            p: tuple(compile_cues([line], f"{w}: fbi.{p}[{i}]") for i, line in enumerate(fbi[p]))
+            for p in FBI_PARTS + ("scene",)
+        },
         fbi_missing=_messages(fbi, FBI_PARTS + ("order", "feature_dump"), f"{w}: fbi"),
         question_end=_cues(q, "question_end", f"{w}: questions"),
         closed=_cues(q, "closed", f"{w}: questions"),
@@ -102,10 +128,14 @@ def load_cues() -> ReadingCues:
         objection_cues=_cues(obj, "customer_cues", f"{w}: objections"),
         steps={s: _cues(steps, s, f"{w}: objections.steps") for s in STEPS},
         step_missing=_messages(obj, STEPS, f"{w}: objections"),
-        objection_techniques={t: _cues(require(obj, "techniques", dict, f"{w}: objections"), t,
-                                       f"{w}: objections.techniques") for t in OBJECTION_TECHNIQUES},
-        closing={t: _cues(require(close, "techniques", dict, f"{w}: closing"), t, f"{w}: closing.techniques")
-                 for t in CLOSING_TECHNIQUES},
+        objection_techniques={
+            t: _cues(require(obj, "techniques", dict, f"{w}: objections"), t, f"{w}: objections.techniques")
+            for t in OBJECTION_TECHNIQUES
+        },
+        closing={
+            t: _cues(require(close, "techniques", dict, f"{w}: closing"), t, f"{w}: closing.techniques")
+            for t in CLOSING_TECHNIQUES
+        },
         late_stages=frozenset(require(close, "late_stages", list, f"{w}: closing")),
         price_talk_stages=frozenset(require(anti, "price_talk_stages", list, f"{w}: anti_patterns")),
         anti={c: _cues(anti, c, f"{w}: anti_patterns") for c in ANTI_LIST_CODES},

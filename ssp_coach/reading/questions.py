@@ -1,6 +1,7 @@
 """What the reply asks: each question's kind (open/closed) and function (asks for information, asks the
 customer to affirm the point just made, asks consent for a next step), the listening probe, TMD and the
 topics asked about. The one definition of "open question" in the product."""
+
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
 

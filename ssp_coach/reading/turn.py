@@ -4,6 +4,7 @@ Computed once per turn from the text, the customer's previous line, the stage, t
 (when Rasa gives one) the NLU intent. The scorer judges it, the coach comments on it and the role-play
 customer answers it; none of them re-derives what it holds.
 """
+
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Set
 
@@ -82,8 +83,12 @@ class TurnReading:
     def summary(self) -> Dict[str, Any]:
         """The JSON-serialisable part the scorer's assessment carries (Contract 1)."""
         return {
-            "question": {"kind": self.question.kind, "probe": self.question.probe, "tmd": list(self.question.tmd),
-                         "functions": [q.function for q in self.question.items]},
+            "question": {
+                "kind": self.question.kind,
+                "probe": self.question.probe,
+                "tmd": list(self.question.tmd),
+                "functions": [q.function for q in self.question.items],
+            },
             "objection": {"steps": list(self.objection.steps), "technique": self.objection.technique},
             "closing": {"technique": self.closing},
             "anti_patterns": self.anti_patterns,
@@ -93,9 +98,15 @@ class TurnReading:
         }
 
 
-def read_turn(reply: Any, context: Optional[str] = None, stage: Optional[str] = None,
-              customer_type: Optional[str] = None, intent: Optional[str] = None,
-              objection_pending: Optional[bool] = None, max_chars: Optional[int] = None) -> TurnReading:
+def read_turn(
+    reply: Any,
+    context: Optional[str] = None,
+    stage: Optional[str] = None,
+    customer_type: Optional[str] = None,
+    intent: Optional[str] = None,
+    objection_pending: Optional[bool] = None,
+    max_chars: Optional[int] = None,
+) -> TurnReading:
     """Read a reply. `objection_pending` (from the role-play) overrides guessing an objection from the
     customer's line; `max_chars` limits the analysed prefix (offsets stay valid for the whole reply)."""
     cues = load_cues()
@@ -104,8 +115,16 @@ def read_turn(reply: Any, context: Optional[str] = None, stage: Optional[str] = 
         original = original[:max_chars]
     text = strip_markup(normalise(original))
     ctx = normalise(context) if isinstance(context, str) else ""
-    r = TurnReading(original=original, text=text, doc=load_nlp()(text), context=ctx, stage=stage,
-                    customer_type=customer_type, intent=intent, readable=readable(text))
+    r = TurnReading(
+        original=original,
+        text=text,
+        doc=load_nlp()(text),
+        context=ctx,
+        stage=stage,
+        customer_type=customer_type,
+        intent=intent,
+        readable=readable(text),
+    )
     if not r.readable:
         return r
     r.sentences = sentences(text)
@@ -120,8 +139,16 @@ def read_turn(reply: Any, context: Optional[str] = None, stage: Optional[str] = 
     r.product_talk = product_talk(text, r.question.items, cues)
     r.address = address_spans(text, cues)
     price_talk = "price" in r.acts or bool(find(cues.price, text))
-    r.anti = read_anti_patterns(text, len(r.sentences), stage, customer_type, r.small_talk,
-                                r.product_talk or price_talk, r.objection.customer_objects, cues)
+    r.anti = read_anti_patterns(
+        text,
+        len(r.sentences),
+        stage,
+        customer_type,
+        r.small_talk,
+        r.product_talk or price_talk,
+        r.objection.customer_objects,
+        cues,
+    )
     if r.product_talk and {"pressure", "contradict", "belittle_customer", "dismissive", "blame"} & set(r.anti):
         r.product_talk = False  # an ultimatum or a put-down is not a presentation, whatever words it borrows
     r.closing, r.closing_span = read_closing(text, stage, "pressure" in r.anti, r.question, cues)
@@ -132,4 +159,3 @@ def read_turn(reply: Any, context: Optional[str] = None, stage: Optional[str] = 
     if r.product_talk:
         r.acts.add("product")
     return r
-

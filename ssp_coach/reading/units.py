@@ -1,5 +1,6 @@
 """The one splitter of a reply into sentences, clauses and questions (offsets into the normalised text,
 which has the same length as the original)."""
+
 import re
 from typing import List, Pattern, Tuple
 

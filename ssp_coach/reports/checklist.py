@@ -10,6 +10,7 @@ Optional keys: `credits` (a speech pattern a turn meeting the item shows, counte
 whether the role-play may end) and `fact` (the hidden fact the item is about: the item is also credited
 when the customer stated that fact, and the scorecard shows it once, in the information record).
 """
+
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -30,8 +31,18 @@ TMD = ("time", "money", "decision")
 FBI_PARTS = ("feature", "benefit", "impact")
 OBJECTION_TECHNIQUES = ("transfer", "prevention", "ignore", "comparison", "defer", "deny")
 CLOSING_TECHNIQUES = ("assumptive", "alternative", "ask_wait", "if_then", "future_event", "step_by_step", "any")
-ANTI_PATTERNS = ("contradict", "blame", "belittle_competitor", "pressure", "dismissive", "noisy_engine",
-                 "bare_price", "lecture", "vague_claim", "long_speech")
+ANTI_PATTERNS = (
+    "contradict",
+    "blame",
+    "belittle_competitor",
+    "pressure",
+    "dismissive",
+    "noisy_engine",
+    "bare_price",
+    "lecture",
+    "vague_claim",
+    "long_speech",
+)
 
 
 @dataclass(frozen=True)
@@ -39,17 +50,17 @@ class Item:
     id: str
     label: str
     example: str
-    when: tuple      # of compiled conditions (callables turn -> bool)
+    when: tuple  # of compiled conditions (callables turn -> bool)
     never: tuple
-    stage: Optional[str] = None   # the stage of `scenario` the item belongs to
-    fact: Optional[str] = None    # hidden fact (question_topics id) the item asks about
+    stage: Optional[str] = None  # the stage of `scenario` the item belongs to
+    fact: Optional[str] = None  # hidden fact (question_topics id) the item asks about
     credits: Optional[str] = None  # a speech pattern a turn meeting the item shows (e.g. 开得真稳 → praise)
-    scenario: str = ""            # the scenario that defines the item (includes keep their origin)
+    scenario: str = ""  # the scenario that defines the item (includes keep their origin)
 
 
 @dataclass(frozen=True)
 class _Turn:
-    text: str          # normalised trainee text
+    text: str  # normalised trainee text
     intent: Optional[str]
     assessment: Dict[str, Any]
 
@@ -104,8 +115,8 @@ def _check(key: str, value: Any, where: str) -> Callable[[_Turn], bool]:
         wanted = set(_choices(value, TMD, where))
         return lambda t: bool(wanted & set(_field(t, "question", "tmd") or []))
     if key == "fbi":
-        wanted = _choices(value, FBI_PARTS, where)
-        return lambda t: all(_field(t, "fbi", part) for part in wanted)
+        parts = _choices(value, FBI_PARTS, where)
+        return lambda t: all(_field(t, "fbi", part) for part in parts)
     if key == "fbi_complete":
         if not isinstance(value, bool):
             raise ContentError(f"{where}: expected true or false")
@@ -120,8 +131,9 @@ def _check(key: str, value: Any, where: str) -> Callable[[_Turn], bool]:
         return lambda t: _field(t, "objection", "technique") in wanted
     if key == "closing":
         wanted = set(_choices(value, CLOSING_TECHNIQUES, where))
-        return lambda t: bool(_field(t, "closing", "technique")) and (
-            "any" in wanted or _field(t, "closing", "technique") in wanted)
+        return lambda t: (
+            bool(_field(t, "closing", "technique")) and ("any" in wanted or _field(t, "closing", "technique") in wanted)
+        )
     if key == "anti_pattern":
         wanted = set(_choices(value, ANTI_PATTERNS, where))
         return lambda t: bool(wanted & set(_field(t, "anti_patterns") or []))
@@ -134,9 +146,11 @@ def _check(key: str, value: Any, where: str) -> Callable[[_Turn], bool]:
     if key == "regex":
         patterns = _regexes(value, where)
         return lambda t: any(p.search(t.text) for p in patterns)
-    raise ContentError(f"{where}: unknown condition '{key}' (known: technique, question_kind, probe, tmd, fbi, "
-                       "fbi_complete, objection_step, objection_technique, closing, anti_pattern, intent, "
-                       "keywords, regex)")
+    raise ContentError(
+        f"{where}: unknown condition '{key}' (known: technique, question_kind, probe, tmd, fbi, "
+        "fbi_complete, objection_step, objection_technique, closing, anti_pattern, intent, "
+        "keywords, regex)"
+    )
 
 
 def _condition(raw: Any, where: str) -> Callable[[_Turn], bool]:
@@ -158,16 +172,25 @@ def _item(raw: Any, where: str) -> Item:
     where = f"{where}({item_id})"
     when, never = _conditions(raw, "when", where), _conditions(raw, "never", where)
     if bool(when) == bool(never):
-        raise ContentError(f"{where}: give exactly one of 'when' (done if a turn meets it) or 'never' "
-                           "(done if no turn meets it)")
+        raise ContentError(
+            f"{where}: give exactly one of 'when' (done if a turn meets it) or 'never' (done if no turn meets it)"
+        )
     stage, fact, credits = raw.get("stage"), raw.get("fact"), raw.get("credits")
     for key, value in (("stage", stage), ("fact", fact)):
         if value is not None and not (isinstance(value, str) and value.strip()):
             raise ContentError(f"{where}.{key}: expected a non-empty string")
     if credits is not None:
         require_choice(credits, TECHNIQUES, f"{where}.credits")
-    return Item(item_id, require(raw, "label", str, where), require(raw, "example", str, where), when, never,
-                stage, fact, credits)
+    return Item(
+        item_id,
+        require(raw, "label", str, where),
+        require(raw, "example", str, where),
+        when,
+        never,
+        stage,
+        fact,
+        credits,
+    )
 
 
 def _is_include(raw: Any) -> bool:
@@ -178,13 +201,14 @@ def parse_checklists(data: Any, source: str = FILE) -> Dict[str, List[Item]]:
     """Validated checklists per scenario id; errors name the file and the field."""
     scenarios = require(data, "scenarios", dict, source)
     raw_items: Dict[str, list] = {}
-    for scenario, items in scenarios.items():
+    for scenario in scenarios:
         raw_items[scenario] = require(scenarios, scenario, list, f"{source}: scenarios")
     parsed: Dict[str, List[Item]] = {}
     for scenario, items in raw_items.items():  # own items first, so includes can point anywhere
         where = f"{source}: scenarios.{scenario}"
-        parsed[scenario] = [replace(_item(r, f"{where}[{i}]"), scenario=scenario)
-                            for i, r in enumerate(items) if not _is_include(r)]
+        parsed[scenario] = [
+            replace(_item(r, f"{where}[{i}]"), scenario=scenario) for i, r in enumerate(items) if not _is_include(r)
+        ]
     for scenario, items in raw_items.items():
         result, own = [], iter(parsed[scenario])
         for i, raw in enumerate(items):
@@ -195,8 +219,10 @@ def parse_checklists(data: Any, source: str = FILE) -> Dict[str, List[Item]]:
             other, _, item_id = ref.partition(".")
             found = [it for it in parsed.get(other, []) if it.id == item_id]
             if not found:
-                raise ContentError(f"{source}: scenarios.{scenario}[{i}].include: '{ref}' is not an item "
-                                   "of another scenario (write <scenario>.<item id>)")
+                raise ContentError(
+                    f"{source}: scenarios.{scenario}[{i}].include: '{ref}' is not an item "
+                    "of another scenario (write <scenario>.<item id>)"
+                )
             override = raw.get("stage")
             if override is not None and not (isinstance(override, str) and override.strip()):
                 raise ContentError(f"{source}: scenarios.{scenario}[{i}].stage: expected a non-empty string")
@@ -219,10 +245,20 @@ def load_checklists(base: Optional[Path] = None) -> Dict[str, List[Item]]:
     return _load_cached(str(base or content_dir()))
 
 
+def _dict_or_empty(value: Any) -> Dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _seen(turns: List[Dict[str, Any]]) -> List[_Turn]:
-    return [_Turn(normalise(t.get("text") or "") if isinstance(t.get("text"), str) else "",
-                  t.get("intent"), t.get("assessment") if isinstance(t.get("assessment"), dict) else {})
-            for t in turns or [] if isinstance(t, dict)]
+    return [
+        _Turn(
+            normalise(t.get("text") or "") if isinstance(t.get("text"), str) else "",
+            t.get("intent"),
+            _dict_or_empty(t.get("assessment")),
+        )
+        for t in turns or []
+        if isinstance(t, dict)
+    ]
 
 
 def _done(item: Item, seen: List[_Turn], facts_known) -> bool:
@@ -231,8 +267,9 @@ def _done(item: Item, seen: List[_Turn], facts_known) -> bool:
     return bool(seen) and not any(cond(t) for t in seen for cond in item.never)
 
 
-def evaluate(scenario: str, turns: List[Dict[str, Any]], base: Optional[Path] = None,
-             facts_known: Iterable[str] = ()) -> List[Dict[str, Any]]:
+def evaluate(
+    scenario: str, turns: List[Dict[str, Any]], base: Optional[Path] = None, facts_known: Iterable[Optional[str]] = ()
+) -> List[Dict[str, Any]]:
     """[{id, label, done, example, fact, stage}] for the scenario's checklist (empty for an unknown scenario).
 
     `facts_known`: hidden facts the customer stated; an item about such a fact is credited (the trainee
@@ -241,8 +278,14 @@ def evaluate(scenario: str, turns: List[Dict[str, Any]], base: Optional[Path] = 
     seen, known = _seen(turns), set(facts_known or ())
     out = []
     for item in items:
-        row = {"id": item.id, "label": item.label, "done": _done(item, seen, known), "example": item.example,
-               "fact": item.fact, "stage": item_stage(scenario, item)}
+        row = {
+            "id": item.id,
+            "label": item.label,
+            "done": _done(item, seen, known),
+            "example": item.example,
+            "fact": item.fact,
+            "stage": item_stage(scenario, item),
+        }
         if item.credits:
             row["credits"] = item.credits
             row["turns"] = [i for i, t in enumerate(seen) if any(cond(t) for cond in item.when)]
@@ -256,6 +299,7 @@ def item_stage(scenario: str, item: Item) -> Optional[str]:
     if item.scenario in ("", scenario):
         return item.stage
     from ..roleplay.catalog import load_catalog  # the role-play content; reports read it, never write it
+
     chosen = load_catalog().scenarios.get(scenario)
     if chosen is None:
         return item.stage
@@ -281,13 +325,15 @@ def reachable_items(progress: Any, turns: List[Dict[str, Any]], base: Optional[P
     if get("outcome") in ("lost", "deal") or get("reason") == "walk_away":
         return []
     from ..roleplay.catalog import load_catalog
+
     chosen = load_catalog().scenarios.get(scenario)
     order = [s.id for s in chosen.stages] if chosen else []
     reached = [s.get("id") if isinstance(s, dict) else s for s in (get("stages_reached") or [])]
     current = get("stage") if isinstance(get("stage"), str) else (reached[-1] if reached else None)
     position = order.index(current) if current in order else 0
-    facts = [f.get("id") if isinstance(f, dict) else f
-             for f in (get("facts_revealed") or get("facts_discovered") or [])]
+    facts = [
+        f.get("id") if isinstance(f, dict) else f for f in (get("facts_revealed") or get("facts_discovered") or [])
+    ]
     items = load_checklists(base).get(scenario, [])
     out = []
     for item, row in zip(items, evaluate(scenario, turns, base, facts)):

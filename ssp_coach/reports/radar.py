@@ -1,4 +1,5 @@
 """Radar chart of the six speech patterns as a self-contained SVG (no fonts, scripts or images fetched)."""
+
 import base64
 import math
 from typing import Dict, List, Tuple
@@ -6,13 +7,17 @@ from xml.sax.saxutils import escape
 
 # Course order, clockwise from the top.
 AXES: List[Tuple[str, str]] = [
-    ("agree", "认同"), ("praise", "赞美"), ("guide", "引导"),
-    ("narrate", "叙述"), ("rhetorical", "反问"), ("commit", "承诺"),
+    ("agree", "认同"),
+    ("praise", "赞美"),
+    ("guide", "引导"),
+    ("narrate", "叙述"),
+    ("rhetorical", "反问"),
+    ("commit", "承诺"),
 ]
 RINGS = (20, 40, 60, 80, 100)
 SIZE = 320
-CX, CY = SIZE / 2, SIZE / 2 + 10   # a little below the middle: the title sits on top
-RADIUS = 102                         # leaves room for the labels outside the 100 ring
+CX, CY = SIZE / 2, SIZE / 2 + 10  # a little below the middle: the title sits on top
+RADIUS = 102  # leaves room for the labels outside the 100 ring
 FONT = "'Noto Sans CJK SC','Noto Sans SC','Microsoft YaHei','PingFang SC','WenQuanYi Micro Hei',sans-serif"
 
 
@@ -60,16 +65,20 @@ def radar_svg(scores: Dict[str, float], title: str = "六大话术") -> str:
     for ring in RINGS:  # ring values along the upward axis
         x, y = _point(0, ring)
         parts.append(f'<text x="{x + 3}" y="{y + 4}" font-size="9" fill="#8a9099">{ring}</text>')
-    parts.append(f'<polygon class="scores" points="{_points(values)}" fill="#1f77b4" fill-opacity="0.3" '
-                 f'stroke="#1f77b4" stroke-width="2"/>')
+    parts.append(
+        f'<polygon class="scores" points="{_points(values)}" fill="#1f77b4" fill-opacity="0.3" '
+        f'stroke="#1f77b4" stroke-width="2"/>'
+    )
     for i, v in enumerate(values):
         x, y = _point(i, v)
         parts.append(f'<circle cx="{x}" cy="{y}" r="3" fill="#1f77b4"/>')
     for i, ((code, label), v) in enumerate(zip(AXES, values)):
         x, y = _point(i, 100, RADIUS + 16)
         y += 5 if abs(y - CY) < 1 else (12 if y > CY else -2)
-        parts.append(f'<text class="label" data-pattern="{code}" x="{x}" y="{y}" text-anchor="{_anchor(x)}" '
-                     f'font-size="13" fill="#222222">{label} {round(v):d}</text>')
+        parts.append(
+            f'<text class="label" data-pattern="{code}" x="{x}" y="{y}" text-anchor="{_anchor(x)}" '
+            f'font-size="13" fill="#222222">{label} {round(v):d}</text>'
+        )
     parts.append("</svg>")
     return "\n".join(parts)
 

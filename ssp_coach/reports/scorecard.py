@@ -4,6 +4,7 @@ Inputs are plain data: the role-play summary (ssp_coach.roleplay.engine.finish),
 ({"text", "intent", "assessment": Contract 1}) and the scenario. Weights, labels and advice come from
 content/scorecard.yml; the scenario's checklist from content/checklists.yml (checklist.py).
 """
+
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -36,6 +37,7 @@ class Config:
 
 # ------------------------------------------------------------------------------------ config
 
+
 def _labels(mapping: Any, keys, where: str) -> Dict[str, str]:
     for key in keys:
         require(mapping, key, str, where)
@@ -66,8 +68,10 @@ def parse_config(data: Any, source: str = FILE) -> Config:
     for scenario, codes in focus.items():
         unknown = [c for c in codes or [] if c not in PATTERNS] if isinstance(codes, list) else [codes]
         if unknown or not codes:
-            raise ContentError(f"{source}: focus_patterns.{scenario}: expected a list of pattern codes "
-                               f"from {list(PATTERNS)}, got {codes!r}")
+            raise ContentError(
+                f"{source}: focus_patterns.{scenario}: expected a list of pattern codes "
+                f"from {list(PATTERNS)}, got {codes!r}"
+            )
     require(data, "fbi_scenarios", list, source)
     weights = require(data, "weights", dict, source)
     for name in COMPONENTS:
@@ -116,6 +120,7 @@ def load_config(base: Optional[Path] = None) -> Config:
 
 # ------------------------------------------------------------------------------------ sections
 
+
 def _assessment(turn: Any) -> Dict[str, Any]:
     a = turn.get("assessment") if isinstance(turn, dict) else None
     return a if isinstance(a, dict) else {}
@@ -129,8 +134,9 @@ def _pct(part: float, whole: float) -> int:
     return int(round(100.0 * part / whole)) if whole else 0
 
 
-def _patterns(cfg: Config, assessments: List[Dict[str, Any]],
-              checklist: Optional[List[Dict[str, Any]]] = None) -> Dict[str, Dict[str, Any]]:
+def _patterns(
+    cfg: Config, assessments: List[Dict[str, Any]], checklist: Optional[List[Dict[str, Any]]] = None
+) -> Dict[str, Dict[str, Any]]:
     # Turns that met a checklist item which shows a pattern (e.g. 您开得真稳 → praise): one record, so a
     # pattern the checklist credits is never shown as unused.
     credited: Dict[str, set] = {}
@@ -151,9 +157,13 @@ def _patterns(cfg: Config, assessments: List[Dict[str, Any]],
         uses = len(qualities)
         quality = sum(qualities) / uses if uses else 0.0
         reach = min(1.0, uses / cfg["pattern_full_marks_uses"][code])
-        out[code] = {"label": cfg["labels"]["patterns"][code], "uses": uses,
-                     "share": round(uses / len(assessments), 2) if assessments else 0.0,
-                     "quality": round(quality, 2), "score": int(round(100 * quality * reach))}
+        out[code] = {
+            "label": cfg["labels"]["patterns"][code],
+            "uses": uses,
+            "share": round(uses / len(assessments), 2) if assessments else 0.0,
+            "quality": round(quality, 2),
+            "score": int(round(100 * quality * reach)),
+        }
     return out
 
 
@@ -161,8 +171,12 @@ def _fbi(assessments: List[Dict[str, Any]]) -> Dict[str, Any]:
     parts = [_dict(a.get("fbi")) for a in assessments]
     attempted = sum(1 for f in parts if f.get("feature") or f.get("benefit") or f.get("impact"))
     complete = sum(1 for f in parts if f.get("feature") and f.get("benefit") and f.get("impact"))
-    return {"attempted": attempted, "complete": complete, "completeness": _pct(complete, attempted),
-            "feature_dumps": sum(1 for f in parts if f.get("feature_dump"))}
+    return {
+        "attempted": attempted,
+        "complete": complete,
+        "completeness": _pct(complete, attempted),
+        "feature_dumps": sum(1 for f in parts if f.get("feature_dump")),
+    }
 
 
 def _labelled(items: Any) -> List[Dict[str, str]]:
@@ -180,8 +194,9 @@ def _persona_facts(summary: Dict[str, Any]) -> Dict[str, Any]:
     """The persona's facts (topic -> Fact) and the topics the scenario ignores; empty when unknown."""
     try:
         from ..roleplay.catalog import load_catalog
+
         catalog = load_catalog()
-    except Exception:  # reports must render even when the role-play content cannot be loaded
+    except Exception:  # noqa: BLE001 - deliberate: reports must render even when the role-play content cannot be loaded
         return {}
     persona = catalog.personas.get(summary.get("persona_id") or "")
     scenario = catalog.scenarios.get(summary.get("scenario") or "")
@@ -229,28 +244,40 @@ def _needs(cfg: Config, summary: Dict[str, Any], turns: List[Dict[str, Any]]) ->
     open_questions = sum(1 for k, t in zip(kinds, turns) if k == "open" or t.get("intent") == "ask_open")
     closed_questions = sum(1 for k, t in zip(kinds, turns) if k == "closed" or t.get("intent") == "ask_closed")
     # Credit: told or stated 1, asked but not told 0.5 (the trainee did ask), never asked 0.
-    earned = sum(1.0 if f["status"] in ("revealed", "stated") else 0.5 if f["status"] == "asked" else 0.0
-                 for f in record)
+    earned = sum(
+        1.0 if f["status"] in ("revealed", "stated") else 0.5 if f["status"] == "asked" else 0.0 for f in record
+    )
     by_fact = {f["id"]: f for f in record}
     tmd = {}
     for t in TMD:
         f = by_fact.get(cfg["tmd_facts"][t])
-        tmd[t] = {"label": cfg["labels"]["tmd"][t], "asked": bool(f) and f["status"] != "missed",
-                  "discovered": bool(f) and f["status"] in ("revealed", "stated"), "relevant": bool(f)}
-    return {"record": record, "tmd": tmd,
-            "discovered": [{"id": f["id"], "label": f["label"]} for f in known],
-            "asked": [{"id": f["id"], "label": f["label"]} for f in record if f["status"] == "asked"],
-            "missed": [{"id": f["id"], "label": f["label"]} for f in record if f["status"] == "missed"],
-            "open_questions": open_questions, "closed_questions": closed_questions,
-            "rate": _pct(earned, len(record))}
+        tmd[t] = {
+            "label": cfg["labels"]["tmd"][t],
+            "asked": f is not None and f["status"] != "missed",
+            "discovered": f is not None and f["status"] in ("revealed", "stated"),
+            "relevant": bool(f),
+        }
+    return {
+        "record": record,
+        "tmd": tmd,
+        "discovered": [{"id": f["id"], "label": f["label"]} for f in known],
+        "asked": [{"id": f["id"], "label": f["label"]} for f in record if f["status"] == "asked"],
+        "missed": [{"id": f["id"], "label": f["label"]} for f in record if f["status"] == "missed"],
+        "open_questions": open_questions,
+        "closed_questions": closed_questions,
+        "rate": _pct(earned, len(record)),
+    }
 
 
 def _objections(summary: Dict[str, Any]) -> Dict[str, Any]:
     raised, handled = _labelled(summary.get("objections_raised")), _labelled(summary.get("objections_handled"))
     handled_ids = {o["id"] for o in handled}
-    return {"raised": raised, "handled": handled,
-            "unhandled": [o for o in raised if o["id"] not in handled_ids],
-            "rate": _pct(len([o for o in raised if o["id"] in handled_ids]), len(raised))}
+    return {
+        "raised": raised,
+        "handled": handled,
+        "unhandled": [o for o in raised if o["id"] not in handled_ids],
+        "rate": _pct(len([o for o in raised if o["id"] in handled_ids]), len(raised)),
+    }
 
 
 def _anti_patterns(cfg: Config, assessments: List[Dict[str, Any]]) -> Dict[str, Dict[str, Any]]:
@@ -266,8 +293,9 @@ def _focus(cfg: Config, scenario: str) -> List[str]:
     return list(cfg["focus_patterns"].get(scenario) or cfg["focus_patterns"]["default"])
 
 
-def _craft_scores(cfg: Config, scenario: str, card: Dict[str, Any],
-                  assessments: List[Dict[str, Any]]) -> Dict[str, Optional[float]]:
+def _craft_scores(
+    cfg: Config, scenario: str, card: Dict[str, Any], assessments: List[Dict[str, Any]]
+) -> Dict[str, Optional[float]]:
     """Each craft component 0–100, or None when it does not apply to this role-play."""
     rule = cfg["overall"]
     reply_scores = [float(a["score"]) for a in assessments if isinstance(a.get("score"), (int, float))]
@@ -276,20 +304,24 @@ def _craft_scores(cfg: Config, scenario: str, card: Dict[str, Any],
     return {
         # the per-reply scorer's mean, where `reply_full_marks` (a reply with a complete course structure) is 100
         "reply_quality": min(100.0, 100.0 * (sum(reply_scores) / len(reply_scores)) / float(rule["reply_full_marks"]))
-        if reply_scores else None,
+        if reply_scores
+        else None,
         "patterns": sum(card["patterns"][c]["score"] for c in focus) / len(focus),
         "checklist": _pct(sum(1 for i in card["checklist"] if i["done"]), len(card["checklist"]))
-        if card["checklist"] else None,
+        if card["checklist"]
+        else None,
         # a complete F→B→I at least once: 100; features or benefits only: `fbi_partial`
         "fbi": (100.0 if fbi["complete"] else float(rule["fbi_partial"]) if fbi["attempted"] else 0.0)
-        if scenario in cfg["fbi_scenarios"] else None,
+        if scenario in cfg["fbi_scenarios"]
+        else None,
         "needs": card["needs"]["rate"] if scenario in rule["needs_scenarios"] and card["needs"]["record"] else None,
         "objections": card["objections"]["rate"] if card["objections"]["raised"] else None,
     }
 
 
-def _overall(cfg: Config, scenario: str, card: Dict[str, Any], assessments: List[Dict[str, Any]],
-             walked_out: bool = False) -> Dict[str, Any]:
+def _overall(
+    cfg: Config, scenario: str, card: Dict[str, Any], assessments: List[Dict[str, Any]], walked_out: bool = False
+) -> Dict[str, Any]:
     """overall = conduct + craft, capped when the customer was mistreated or left; every part is listed.
 
     conduct (`conduct_points`): respect for the customer — minus `strike_each` per strike-level anti-pattern
@@ -315,26 +347,36 @@ def _overall(cfg: Config, scenario: str, card: Dict[str, Any], assessments: List
     cap = float(rule["cap"]) if (strike_hits or walked_out) else None
     if cap is not None:
         score = min(score, cap)
-    components = [{"id": n, "label": cfg["component_labels"][n], "score": int(round(sc)),
-                   "weight": round(w / total_weight, 2)} for n, w, sc in applied]
-    return {"score": int(round(max(0.0, min(100.0, score)))), "components": components,
-            "penalty": int(round(conduct_points - conduct)), "conduct": int(round(conduct)),
-            "craft": int(round(craft)), "cap": int(cap) if cap is not None else None}
+    components = [
+        {"id": n, "label": cfg["component_labels"][n], "score": int(round(sc)), "weight": round(w / total_weight, 2)}
+        for n, w, sc in applied
+    ]
+    return {
+        "score": int(round(max(0.0, min(100.0, score)))),
+        "components": components,
+        "penalty": int(round(conduct_points - conduct)),
+        "conduct": int(round(conduct)),
+        "craft": int(round(craft)),
+        "cap": int(cap) if cap is not None else None,
+    }
 
 
 # ------------------------------------------------------------------------------------ advice
+
 
 def _strike_codes() -> set:
     """Anti-patterns that cost a strike with the customer (content/roleplay.yml strike_anti_patterns)."""
     try:
         from ..roleplay.catalog import load_catalog
+
         return set(load_catalog().dynamics.get("strike_anti_patterns") or [])
-    except Exception:
+    except Exception:  # noqa: BLE001 - deliberate: reports fall back to the default strike list when content cannot load
         return {"contradict", "blame", "belittle_competitor", "belittle_customer", "pressure", "dismissive"}
 
 
-def _improvements(cfg: Config, scenario: str, card: Dict[str, Any], has_turns: bool,
-                  stages_reached: List[str]) -> List[Dict[str, str]]:
+def _improvements(
+    cfg: Config, scenario: str, card: Dict[str, Any], has_turns: bool, stages_reached: List[str]
+) -> List[Dict[str, str]]:
     """Tips ranked by impact, each about something the trainee did wrong or left undone:
     strike-level problems and missed checklist items of the stages reached first, then unhandled
     objections, other anti-patterns, facts never asked, FBI never completed, weak focus patterns."""
@@ -346,20 +388,33 @@ def _improvements(cfg: Config, scenario: str, card: Dict[str, Any], has_turns: b
         text = advice["anti_patterns"].get(code)
         if text:
             kind = "strike" if code in strikes else "anti_pattern"
-            candidates.append((kind, min(1.0, entry["count"] / 2), f"避免{entry['label']}：{text['explanation']}",
-                               text["example"]))
+            candidates.append(
+                (kind, min(1.0, entry["count"] / 2), f"避免{entry['label']}：{text['explanation']}", text["example"])
+            )
     record_missed = {f["id"] for f in card["needs"]["record"] if f["status"] == "missed"}
     for item in card["checklist"]:
         if item["done"] or (item.get("fact") and item["fact"] in record_missed):
             continue  # a fact never asked is one tip (needs), not two
         reached = not item.get("stage") or not stages_reached or item["stage"] in stages_reached
-        candidates.append(("checklist" if reached else "checklist_later", 1.0,
-                           advice["checklist"]["explanation"].format(label=item["label"]), item["example"]))
+        candidates.append(
+            (
+                "checklist" if reached else "checklist_later",
+                1.0,
+                advice["checklist"]["explanation"].format(label=item["label"]),
+                item["example"],
+            )
+        )
     unhandled = card["objections"]["unhandled"]
     if unhandled:
         names = "、".join(o["label"] for o in unhandled)
-        candidates.append(("objection", 1.0, advice["objection"]["explanation"].format(objections=names),
-                           advice["objection"]["example"]))
+        candidates.append(
+            (
+                "objection",
+                1.0,
+                advice["objection"]["explanation"].format(objections=names),
+                advice["objection"]["example"],
+            )
+        )
     needs = card["needs"]
     if needs["missed"]:  # only facts never asked: an evasive customer is not the trainee's fault
         gap = len(needs["missed"]) / max(1, len(needs["record"]))
@@ -384,7 +439,8 @@ def _improvements(cfg: Config, scenario: str, card: Dict[str, Any], has_turns: b
 
     priority = advice["priority"]
     ranked = sorted(enumerate(candidates), key=lambda ic: (-float(priority[ic[1][0]]), -ic[1][1], ic[0]))
-    chosen, per_kind = [], {}
+    chosen = []
+    per_kind: Dict[str, int] = {}
     for _, (kind, _, explanation, example) in ranked:
         group = "checklist" if kind.startswith("checklist") else kind
         if per_kind.get(group, 0) >= advice["max_per_kind"]:
@@ -398,8 +454,10 @@ def _improvements(cfg: Config, scenario: str, card: Dict[str, Any], has_turns: b
 
 # ------------------------------------------------------------------------------------ public API
 
-def build(summary: Dict[str, Any], turns: List[Dict[str, Any]], scenario: str, customer_type: str,
-          base: Optional[Path] = None) -> Dict[str, Any]:
+
+def build(
+    summary: Dict[str, Any], turns: List[Dict[str, Any]], scenario: str, customer_type: str, base: Optional[Path] = None
+) -> Dict[str, Any]:
     """The scorecard (JSON-serialisable) of one role-play; tolerates missing keys and fields."""
     cfg = load_config(base)
     summary = _dict(summary)
@@ -435,7 +493,7 @@ RECORD_MARKS = {"revealed": "✔", "stated": "✔（简略）", "asked": "（问
 
 
 def _record_entry(fact: Dict[str, Any]) -> str:
-    return f"{fact['label']}{RECORD_MARKS.get(fact.get('status'), '')}"
+    return f"{fact['label']}{RECORD_MARKS.get(fact.get('status') or '', '')}"
 
 
 def render_text(card: Dict[str, Any]) -> str:
@@ -469,8 +527,9 @@ def render_text(card: Dict[str, Any]) -> str:
         lines.append("客户信息：" + "；".join(_record_entry(f) for f in record))
     objections = card.get("objections") or {}
     if objections.get("raised"):
-        lines.append(f"异议：处理 {len(objections['raised']) - len(objections['unhandled'])}/"
-                     f"{len(objections['raised'])}")
+        lines.append(
+            f"异议：处理 {len(objections['raised']) - len(objections['unhandled'])}/{len(objections['raised'])}"
+        )
     anti = card.get("anti_patterns") or {}
     if anti:
         lines.append("不当说法：" + "、".join(f"{a['label']}×{a['count']}" for a in anti.values()))

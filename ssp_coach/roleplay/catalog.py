@@ -3,6 +3,7 @@
 Everything is read from trainer-editable YAML under content/ and validated on load; a broken file
 raises ContentError naming the file and the field.
 """
+
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -123,11 +124,37 @@ class Catalog:
         return topic.label if topic else topic_id
 
 
-SIGNALS = ("greet", "overview", "question", "open_question", "fact", "fbi", "product", "test_drive",
-           "test_drive_accepted", "price", "objection_handled", "close", "small_talk", "appointment",
-           "referral", "process", "next_step", "goodbye")
-REQUIRED_FACTS = ("usage", "family", "current_car", "budget", "timeframe", "decision_maker",
-                  "priorities", "feelings", "preferences")
+SIGNALS = (
+    "greet",
+    "overview",
+    "question",
+    "open_question",
+    "fact",
+    "fbi",
+    "product",
+    "test_drive",
+    "test_drive_accepted",
+    "price",
+    "objection_handled",
+    "close",
+    "small_talk",
+    "appointment",
+    "referral",
+    "process",
+    "next_step",
+    "goodbye",
+)
+REQUIRED_FACTS = (
+    "usage",
+    "family",
+    "current_car",
+    "budget",
+    "timeframe",
+    "decision_maker",
+    "priorities",
+    "feelings",
+    "preferences",
+)
 
 
 def _per_type(value: Any, where: str, kind: type = list) -> Dict[str, Any]:
@@ -156,8 +183,9 @@ def _load_topics(base: Optional[Path]) -> Dict[str, Topic]:
     topics = {}
     for tid, raw in require(data, "topics", dict, where).items():
         w = f"{where}: topics.{tid}"
-        topics[tid] = Topic(tid, require(raw, "label", str, w), _str_list(raw, "keywords", w),
-                            require(raw, "example", str, w))
+        topics[tid] = Topic(
+            tid, require(raw, "label", str, w), _str_list(raw, "keywords", w), require(raw, "example", str, w)
+        )
     tmd = require(data, "tmd", dict, where)
     for key in ("time", "money", "decision"):
         require_choice(require(tmd, key, str, f"{where}: tmd"), topics, f"{where}: tmd.{key}")
@@ -166,7 +194,7 @@ def _load_topics(base: Optional[Path]) -> Dict[str, Topic]:
 
 def _load_products(base: Optional[Path]) -> Dict[str, Product]:
     where = "products.yml"
-    products = {}
+    products: Dict[str, Product] = {}
     for i, raw in enumerate(require(load_yaml(where, base), "products", list, where)):
         w = f"{where}: products[{i}]"
         pid = require(raw, "id", str, w)
@@ -182,9 +210,16 @@ def _load_products(base: Optional[Path]) -> Dict[str, Product]:
         competitor = require(raw, "competitor", dict, w)
         require(competitor, "name", str, f"{w}.competitor")
         require(competitor, "price", float, f"{w}.competitor")
-        products[pid] = Product(pid, require(raw, "name", str, w), require(raw, "category", str, w), price,
-                                competitor, require(raw, "specs", dict, w), _str_list(raw, "selling_points", w),
-                                features)
+        products[pid] = Product(
+            pid,
+            require(raw, "name", str, w),
+            require(raw, "category", str, w),
+            price,
+            competitor,
+            require(raw, "specs", dict, w),
+            _str_list(raw, "selling_points", w),
+            features,
+        )
     return products
 
 
@@ -204,7 +239,7 @@ def _load_objections(base: Optional[Path]) -> Dict[str, Objection]:
 
 def _load_personas(base: Optional[Path], products, objections, topics) -> Dict[str, Persona]:
     where = "personas.yml"
-    personas = {}
+    personas: Dict[str, Persona] = {}
     for i, raw in enumerate(require(load_yaml(where, base), "personas", list, where)):
         pid = require(raw, "id", str, f"{where}: personas[{i}]")
         w = f"{where}: personas[{i}] ({pid})"
@@ -235,10 +270,22 @@ def _load_personas(base: Optional[Path], products, objections, topics) -> Dict[s
         opening = raw.get("opening") or {}
         if not isinstance(opening, dict):
             raise ContentError(f"{w}.opening: expected a mapping of scenario id to line")
-        personas[pid] = Persona(pid, require(raw, "name", str, w), ctype, require(raw, "age", int, w),
-                                require(raw, "occupation", str, w), require(raw, "current_car", str, w),
-                                require(raw, "usage", str, w), hidden, tmd, model, persona_objections,
-                                tolerance, facts, opening)
+        personas[pid] = Persona(
+            pid,
+            require(raw, "name", str, w),
+            ctype,
+            require(raw, "age", int, w),
+            require(raw, "occupation", str, w),
+            require(raw, "current_car", str, w),
+            require(raw, "usage", str, w),
+            hidden,
+            tmd,
+            model,
+            persona_objections,
+            tolerance,
+            facts,
+            opening,
+        )
     for ctype, label in CUSTOMER_TYPES.items():
         if sum(1 for p in personas.values() if p.type == ctype) < 2:
             raise ContentError(f"{where}: needs at least 2 personas of type '{ctype}' ({label})")
@@ -247,12 +294,12 @@ def _load_personas(base: Optional[Path], products, objections, topics) -> Dict[s
 
 def _load_scenarios(base: Optional[Path], objections, topics) -> Dict[str, Scenario]:
     where = "scenarios.yml"
-    scenarios = {}
+    scenarios: Dict[str, Scenario] = {}
     for i, raw in enumerate(require(load_yaml(where, base), "scenarios", list, where)):
         sid = require(raw, "id", str, f"{where}: scenarios[{i}]")
         w = f"{where}: scenarios[{i}] ({sid})"
         _unique(sid, scenarios, w)
-        stages = []
+        stages: List[Stage] = []
         for j, st in enumerate(require(raw, "stages", list, w)):
             sw = f"{w}.stages[{j}]"
             exit_ = require(st, "exit", dict, sw)
@@ -260,10 +307,19 @@ def _load_scenarios(base: Optional[Path], objections, topics) -> Dict[str, Scena
             for sig in signals:
                 require_choice(sig, SIGNALS, f"{sw}.exit.signals")
             _unique(st.get("id"), {s.id for s in stages}, sw)
-            stages.append(Stage(require(st, "id", str, sw), require(st, "title", str, sw), require(st, "goal", str, sw),
-                                _str_list(st, "steps", sw), signals, int(exit_.get("facts") or 0),
-                                require(st, "example", str, sw), bool(st.get("raise_objection", False)),
-                                st.get("process")))
+            stages.append(
+                Stage(
+                    require(st, "id", str, sw),
+                    require(st, "title", str, sw),
+                    require(st, "goal", str, sw),
+                    _str_list(st, "steps", sw),
+                    signals,
+                    int(exit_.get("facts") or 0),
+                    require(st, "example", str, sw),
+                    bool(st.get("raise_objection", False)),
+                    st.get("process"),
+                )
+            )
         scenario_objections = _str_list(raw, "objections", w)
         for oid in scenario_objections:
             require_choice(oid, objections, f"{w}.objections")
@@ -271,16 +327,27 @@ def _load_scenarios(base: Optional[Path], objections, topics) -> Dict[str, Scena
         ignore = raw.get("ignore_topics") or []
         for topic in facts + ignore:
             require_choice(topic, topics, f"{w}.facts/ignore_topics")
-        scenarios[sid] = Scenario(sid, require(raw, "title", str, w), require(raw, "briefing", str, w),
-                                  _str_list(raw, "practise", w), facts, scenario_objections,
-                                  int(raw.get("objection_count") or 0), bool(raw.get("ends_in_deal", False)),
-                                  _per_type(require(raw, "opening", dict, w), f"{w}.opening", str), stages, ignore)
+        scenarios[sid] = Scenario(
+            sid,
+            require(raw, "title", str, w),
+            require(raw, "briefing", str, w),
+            _str_list(raw, "practise", w),
+            facts,
+            scenario_objections,
+            int(raw.get("objection_count") or 0),
+            bool(raw.get("ends_in_deal", False)),
+            _per_type(require(raw, "opening", dict, w), f"{w}.opening", str),
+            stages,
+            ignore,
+        )
     for sid, scenario in scenarios.items():
         for st in scenario.stages:
             if st.process is not None:
                 require_choice(st.process, [k for k in scenarios if k != sid], f"scenarios.yml {sid}.{st.id}.process")
             if st.raise_objection and not scenario.objections:
-                raise ContentError(f"scenarios.yml {sid}.{st.id}: raise_objection needs the scenario to list objections")
+                raise ContentError(
+                    f"scenarios.yml {sid}.{st.id}: raise_objection needs the scenario to list objections"
+                )
     return scenarios
 
 
@@ -289,8 +356,16 @@ def _load_dynamics(base: Optional[Path]) -> Dict[str, Any]:
     data = load_yaml(where, base)
     _per_type(require(data, "start_trust", dict, where), f"{where}: start_trust", float)
     thresholds = require(data, "thresholds", dict, where)
-    for key in ("walk_away", "deal", "test_drive", "emotional_reveal", "tmd_reveal", "warm_step", "cool_step",
-                "max_turn_change"):
+    for key in (
+        "walk_away",
+        "deal",
+        "test_drive",
+        "emotional_reveal",
+        "tmd_reveal",
+        "warm_step",
+        "cool_step",
+        "max_turn_change",
+    ):
         require(thresholds, key, float, f"{where}: thresholds")
     _per_type(require(data, "long_speech_chars", dict, where), f"{where}: long_speech_chars", int)
     _per_type(require(data, "tmd_blunt_extra", dict, where), f"{where}: tmd_blunt_extra", int)
@@ -300,8 +375,9 @@ def _load_dynamics(base: Optional[Path]) -> Dict[str, Any]:
             _per_type(per_type, f"{where}: deltas.{group}.{name}", float)
     steps = require(data, "objection_steps", dict, where)
     for step in STEP_IDS:
-        require(require(steps, step, dict, f"{where}: objection_steps"), "example", str,
-                f"{where}: objection_steps.{step}")
+        require(
+            require(steps, step, dict, f"{where}: objection_steps"), "example", str, f"{where}: objection_steps.{step}"
+        )
     require(data, "objection_resolve_steps", list, where)
     require(data, "strike_anti_patterns", list, where)
     return data
@@ -336,8 +412,10 @@ def _check_product_neutral(texts: List[Tuple[str, str]], products: Dict[str, "Pr
     for where, text in texts:
         for kind, words in POWERTRAINS.items():
             if kinds != {kind} and any(w in text for w in words):
-                raise ContentError(f"{where}: “{text[:40]}…” names a {kind} powertrain, but not every product "
-                                   f"is {kind}; say it through {{model}}-neutral words or move it to products.yml")
+                raise ContentError(
+                    f"{where}: “{text[:40]}…” names a {kind} powertrain, but not every product "
+                    f"is {kind}; say it through {{model}}-neutral words or move it to products.yml"
+                )
 
 
 # A scenario's default opening is said by every persona of the type: it may not invent their family.
@@ -349,8 +427,10 @@ def _check_openings_fit_every_persona(scenarios: Dict[str, "Scenario"]) -> None:
         for ctype, text in sc.opening.items():
             word = next((w for w in FAMILY_WORDS if w in text), None)
             if word:
-                raise ContentError(f"scenarios.yml: {sc.id}.opening.{ctype}: “{text}” mentions {word}, which not every "
-                                   f"{ctype} persona has; put it in that persona's opening (personas.yml)")
+                raise ContentError(
+                    f"scenarios.yml: {sc.id}.opening.{ctype}: “{text}” mentions {word}, which not every "
+                    f"{ctype} persona has; put it in that persona's opening (personas.yml)"
+                )
 
 
 def build_catalog(base: Optional[Path] = None) -> Catalog:
@@ -360,11 +440,14 @@ def build_catalog(base: Optional[Path] = None) -> Catalog:
     objections = _load_objections(base)
     scenarios = _load_scenarios(base, objections, topics)
     dynamics = _load_dynamics(base)
-    shown_with_any_product = [(f"scenarios.yml: {sc.id}.{st.id}.example", st.example)
-                              for sc in scenarios.values() for st in sc.stages]
+    shown_with_any_product = [
+        (f"scenarios.yml: {sc.id}.{st.id}.example", st.example) for sc in scenarios.values() for st in sc.stages
+    ]
     shown_with_any_product += [(f"question_topics.yml: {t.id}.example", t.example) for t in topics.values()]
-    shown_with_any_product += [(f"roleplay.yml: objection_steps.{k}.example", str(v["example"]))
-                               for k, v in dynamics["objection_steps"].items()]
+    shown_with_any_product += [
+        (f"roleplay.yml: objection_steps.{k}.example", str(v["example"]))
+        for k, v in dynamics["objection_steps"].items()
+    ]
     _check_product_neutral(shown_with_any_product, products)
     _check_openings_fit_every_persona(scenarios)
     return Catalog(
@@ -389,11 +472,24 @@ def scenario_menu() -> List[Tuple[str, str]]:
 
 # Extra typed names for menu answers (normalised Simplified text); ids and Chinese titles match too.
 _ALIASES = {
-    "customer_type": {"analytical": ["分析"], "dominant": ["支配", "老板型"], "social": ["社交"],
-                      "random": ["随机", "随便", "random"]},
-    "scenario": {"reception": ["接待", "展厅"], "phone": ["电话"], "needs": ["需求"], "presentation": ["商品介绍", "产品介绍", "介绍"],
-                 "test_drive": ["试驾", "试乘"], "negotiation": ["议价", "异议", "谈价"], "closing": ["成交", "签约"],
-                 "delivery": ["交付", "交车"], "follow_up": ["回访", "跟踪", "售后"], "full_visit": ["完整", "全流程", "全程"]},
+    "customer_type": {
+        "analytical": ["分析"],
+        "dominant": ["支配", "老板型"],
+        "social": ["社交"],
+        "random": ["随机", "随便", "random"],
+    },
+    "scenario": {
+        "reception": ["接待", "展厅"],
+        "phone": ["电话"],
+        "needs": ["需求"],
+        "presentation": ["商品介绍", "产品介绍", "介绍"],
+        "test_drive": ["试驾", "试乘"],
+        "negotiation": ["议价", "异议", "谈价"],
+        "closing": ["成交", "签约"],
+        "delivery": ["交付", "交车"],
+        "follow_up": ["回访", "跟踪", "售后"],
+        "full_visit": ["完整", "全流程", "全程"],
+    },
     "mode": {"practice": ["练习"], "exam": ["考核", "考试", "测验"]},
 }
 

@@ -3,35 +3,52 @@
 Pure functions: a SessionState comes in, a new one goes out (nothing is kept between calls).
 Randomness is seeded from the role-play id and turn number, so a turn replays identically.
 """
+
 import copy
 import random
+import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
-import re
-
-from . import coaching, lines
-from .catalog import CUSTOMER_TYPES, MODES, OUTCOMES, Catalog, Persona, Scenario, load_catalog
 from ..reading import TurnReading, read_turn
 from ..scoring import score_turn
-from .turn_view import TurnView
+from . import coaching, lines
+from .catalog import CUSTOMER_TYPES, MODES, OUTCOMES, Catalog, Objection, Persona, Scenario, load_catalog
 from .responses import fill
 from .session import SessionState
+from .turn_view import TurnView
 
 # What the customer says about a problem in the reply (see roleplay.yml reaction_order).
 PROBLEM_RESPONSES = {
-    "pressure": "utter_customer_pressured", "contradict": "utter_customer_contradicted",
-    "dismissive": "utter_customer_dismissed", "blame": "utter_customer_dismissed",
-    "belittle_competitor": "utter_customer_belittled_competitor", "belittle_customer": "utter_customer_belittled",
-    "off_topic": "utter_customer_dodged", "noisy_engine": "utter_customer_noisy_engine",
-    "bare_price": "utter_customer_bare_price", "lecture": "utter_customer_lectured",
-    "vague_claim": "utter_customer_vague_claim", "long_speech": "utter_customer_long_speech",
+    "pressure": "utter_customer_pressured",
+    "contradict": "utter_customer_contradicted",
+    "dismissive": "utter_customer_dismissed",
+    "blame": "utter_customer_dismissed",
+    "belittle_competitor": "utter_customer_belittled_competitor",
+    "belittle_customer": "utter_customer_belittled",
+    "off_topic": "utter_customer_dodged",
+    "noisy_engine": "utter_customer_noisy_engine",
+    "bare_price": "utter_customer_bare_price",
+    "lecture": "utter_customer_lectured",
+    "vague_claim": "utter_customer_vague_claim",
+    "long_speech": "utter_customer_long_speech",
 }
-POSITIVE_RESPONSES = {"utter_customer_praised", "utter_customer_fbi_good", "utter_customer_objection_resolved",
-                      "utter_customer_warming", "utter_customer_test_drive_accepted"}
-QUIET_RESPONSES = {"utter_customer_neutral", "utter_customer_closed_answer", "utter_customer_small_talk",
-                   "utter_customer_good_question", "utter_customer_overview_ok", "utter_customer_process_ok"}
+POSITIVE_RESPONSES = {
+    "utter_customer_praised",
+    "utter_customer_fbi_good",
+    "utter_customer_objection_resolved",
+    "utter_customer_warming",
+    "utter_customer_test_drive_accepted",
+}
+QUIET_RESPONSES = {
+    "utter_customer_neutral",
+    "utter_customer_closed_answer",
+    "utter_customer_small_talk",
+    "utter_customer_good_question",
+    "utter_customer_overview_ok",
+    "utter_customer_process_ok",
+}
 MAX_FACTS_PER_TURN = 2
 TMD_TOPICS = ("budget", "timeframe", "decision_maker")
 AFTER_SALE = ("delivery", "follow_up")  # the car is bought: explanations are steps, not sales claims
@@ -44,7 +61,9 @@ _OPTION = re.compile(r"([\u4e00-\u9fffA-Za-z0-9]{1,8})还是([\u4e00-\u9fffA-Za-
 class Message:
     role: str  # "customer" | "coach"
     text: Optional[str] = None
-    response: Optional[str] = None  # what kind of line it is (a response name of content/customer_lines.yml or a situation)
+    response: Optional[str] = (
+        None  # what kind of line it is (a response name of content/customer_lines.yml or a situation)
+    )
     variables: Dict[str, Any] = field(default_factory=dict)
 
 
@@ -59,8 +78,10 @@ class TurnResult:
 
 # ---------------------------------------------------------------- start
 
-def start(customer_type: str, scenario: str, mode: str, trainee: Optional[str] = None,
-          seed: Optional[int] = None) -> TurnResult:
+
+def start(
+    customer_type: str, scenario: str, mode: str, trainee: Optional[str] = None, seed: Optional[int] = None
+) -> TurnResult:
     catalog = load_catalog()
     rng = random.Random(seed)
     if customer_type == "random":
@@ -75,18 +96,30 @@ def start(customer_type: str, scenario: str, mode: str, trainee: Optional[str] =
     persona = _pick_persona(catalog, customer_type, chosen, rng)
     first = chosen.stages[0]
     state = SessionState(
-        trainee=trainee, phase="roleplay", customer_type=customer_type, scenario=scenario, mode=mode,
-        persona_id=persona.id, roleplay_id=uuid.uuid4().hex if seed is None else _seeded_id(rng), stage=first.id,
-        trust=float(catalog.dynamics["start_trust"][customer_type]), stages_reached=[first.id],
+        trainee=trainee,
+        phase="roleplay",
+        customer_type=customer_type,
+        scenario=scenario,
+        mode=mode,
+        persona_id=persona.id,
+        roleplay_id=uuid.uuid4().hex if seed is None else _seeded_id(rng),
+        stage=first.id,
+        trust=float(catalog.dynamics["start_trust"][customer_type]),
+        stages_reached=[first.id],
     )
     variables = _variables(catalog, persona)
     opening = persona.opening.get(scenario) or chosen.opening[customer_type]
-    messages = [Message("coach", text=coaching.briefing(chosen, persona, customer_type, mode, variables)),
-                Message("customer", text=fill(opening, variables))]
+    messages = [
+        Message("coach", text=coaching.briefing(chosen, persona, customer_type, mode, variables)),
+        Message("customer", text=fill(opening, variables)),
+    ]
     if first.raise_objection:
         messages.append(_raise_objection(catalog, state, persona, chosen, variables, rng))
     said = [m.text for m in messages if m.role == "customer" and m.text]
-    state.memory = {"said": said, "asked": bool(first.raise_objection) or said[-1].rstrip("～~。 ").endswith(("?", "？"))}
+    state.memory = {
+        "said": said,
+        "asked": bool(first.raise_objection) or said[-1].rstrip("～~。 ").endswith(("?", "？")),
+    }
     return TurnResult(state, messages)
 
 
@@ -103,11 +136,19 @@ def _seeded_id(rng: random.Random) -> str:
 
 # ---------------------------------------------------------------- one turn
 
-def read_and_score(state: SessionState, text: str, intent: Optional[str] = None,
-                   context: Optional[str] = None) -> "tuple[TurnReading, Dict[str, Any]]":
+
+def read_and_score(
+    state: SessionState, text: str, intent: Optional[str] = None, context: Optional[str] = None
+) -> "tuple[TurnReading, Dict[str, Any]]":
     """The one reading of a trainee turn in this role-play, and the scorer's judgement of it."""
-    reading = read_turn(text, context, scoring_stage(state), state.customer_type, intent,
-                        objection_pending=bool(state.pending_objection) if state.phase == "roleplay" else None)
+    reading = read_turn(
+        text,
+        context,
+        scoring_stage(state),
+        state.customer_type,
+        intent,
+        objection_pending=bool(state.pending_objection) if state.phase == "roleplay" else None,
+    )
     return reading, score_turn(reading)
 
 
@@ -121,17 +162,24 @@ def play(state: SessionState, text: str, intent: Optional[str] = None, context: 
 
 def take_turn(state: SessionState, reading: TurnReading, assessment: Dict[str, Any]) -> TurnResult:
     catalog = load_catalog()
-    if state.phase != "roleplay" or state.persona_id not in catalog.personas or state.scenario not in catalog.scenarios:
+    persona_id, scenario_id = state.persona_id, state.scenario
+    if (
+        state.phase != "roleplay"
+        or persona_id is None
+        or persona_id not in catalog.personas
+        or scenario_id is None
+        or scenario_id not in catalog.scenarios
+    ):
         return TurnResult(state, [Message("coach", text="当前没有进行中的角色扮演。输入 /start 开始练习。")])
     new = copy.deepcopy(state)
     new.turns += 1
-    persona = catalog.personas[new.persona_id]
+    persona = catalog.personas[persona_id]
     if new.customer_type not in CUSTOMER_TYPES:  # tolerate a lost slot: the persona knows its type
         new.customer_type = persona.type
     if new.trust is None:
         new.trust = float(catalog.dynamics["start_trust"][new.customer_type])
-    if new.stage not in {s.id for s in catalog.scenarios[new.scenario].stages}:
-        new.stage = catalog.scenarios[new.scenario].stages[0].id
+    if new.stage not in {s.id for s in catalog.scenarios[scenario_id].stages}:
+        new.stage = catalog.scenarios[scenario_id].stages[0].id
     turn = _Turn(catalog, new, TurnView(reading, assessment))
     turn.react()
     walk = catalog.dynamics["thresholds"]["walk_away"]
@@ -153,12 +201,22 @@ def take_turn(state: SessionState, reading: TurnReading, assessment: Dict[str, A
     turn.remember_asked()
     if turn.goal_done and not new.memory.get("goal_noted"):
         new.memory["goal_noted"] = True
-        turn.messages.append(Message("coach", text=f"本场景的目标已经完成：{turn.scenario.title}。可以继续练习"
-                                                   "（比如道别、约下次联系），或输入 /end 查看成绩单。"))
+        turn.messages.append(
+            Message(
+                "coach",
+                text=f"本场景的目标已经完成：{turn.scenario.title}。可以继续练习"
+                "（比如道别、约下次联系），或输入 /end 查看成绩单。",
+            )
+        )
     if new.mode == "practice":
-        turn.messages.append(Message("coach", text=coaching.turn_note(catalog, new, turn.reading, assessment,
-                                                                      turn.variables, turn.revealed, turn.held_back,
-                                                                      turn.evaded)))
+        turn.messages.append(
+            Message(
+                "coach",
+                text=coaching.turn_note(
+                    catalog, new, turn.reading, assessment, turn.variables, turn.revealed, turn.held_back, turn.evaded
+                ),
+            )
+        )
     return TurnResult(new, turn.messages)
 
 
@@ -173,7 +231,10 @@ class _Turn:
     def __init__(self, catalog: Catalog, state: SessionState, reading: TurnView):
         self.catalog, self.state, self.reading = catalog, state, reading
         self.dyn = catalog.dynamics
-        self.ctype = state.customer_type
+        # take_turn fills these before a turn is made; a session without them fails as an unknown id would.
+        if state.customer_type is None or state.persona_id is None or state.scenario is None:
+            raise KeyError(None)
+        self.ctype: str = state.customer_type
         self.persona = catalog.personas[state.persona_id]
         self.scenario = catalog.scenarios[state.scenario]
         self.variables = _variables(catalog, self.persona)
@@ -213,8 +274,9 @@ class _Turn:
         """Whether the customer's last line asked something or objected: only then may the customer later
         complain that it was not answered."""
         last = next((m.text for m in reversed(self.messages) if m.role == "customer" and m.text), "")
-        self.state.memory["asked"] = bool(last.rstrip("～~。 ").endswith(("?", "？"))) or \
-            "objection_raised" in self.events
+        self.state.memory["asked"] = (
+            bool(last.rstrip("～~。 ").endswith(("?", "？"))) or "objection_raised" in self.events
+        )
 
     def event(self, name: str) -> None:
         self.delta += self.dyn["deltas"]["events"][name][self.ctype]
@@ -252,10 +314,22 @@ class _Turn:
             self._advance_stage()
         self._mood_line()
 
+    def _trust(self) -> float:
+        """The trust before this turn (take_turn sets it before a turn is made)."""
+        if self.state.trust is None:
+            raise TypeError("a role-play turn needs the customer's trust")
+        return self.state.trust
+
+    def _pending(self) -> Objection:
+        """The objection on the table (only called while one is pending)."""
+        if self.state.pending_objection is None:
+            raise KeyError(None)
+        return self.catalog.objections[self.state.pending_objection]
+
     def _apply_trust(self) -> None:
         cap = self.dyn["thresholds"]["max_turn_change"]
         self.delta = max(-cap, min(cap, self.delta))
-        self.state.trust = round(max(0.0, min(100.0, self.state.trust + self.delta)), 1)
+        self.state.trust = round(max(0.0, min(100.0, self._trust() + self.delta)), 1)
 
     def _problem(self, long_speech: bool) -> Optional[str]:
         present = set(self.reading.anti_patterns) | ({"long_speech"} if long_speech else set())
@@ -266,7 +340,9 @@ class _Turn:
         problem = self._problem(long_speech)
         if problem:
             self.say(PROBLEM_RESPONSES[problem])
-            severe = problem in self.dyn["strike_anti_patterns"] or (problem == "long_speech" and self.ctype == "dominant")
+            severe = problem in self.dyn["strike_anti_patterns"] or (
+                problem == "long_speech" and self.ctype == "dominant"
+            )
             if severe:
                 return  # the customer does not answer questions in a reply like that
         if "goodbye" in s and r.length <= 40:
@@ -279,8 +355,11 @@ class _Turn:
         early = self.state.turns <= 2 or self.reading.intent == "greet"
         if "close" in s:
             self._close_attempt()
-        elif "test_drive" in s and self.scenario.id not in ("test_drive", "delivery", "follow_up") \
-                and not self.state.memory.get("test_drive_accepted"):
+        elif (
+            "test_drive" in s
+            and self.scenario.id not in ("test_drive", "delivery", "follow_up")
+            and not self.state.memory.get("test_drive_accepted")
+        ):
             self._test_drive_invitation()
         elif "referral" in s:
             self._referral_request()
@@ -291,10 +370,15 @@ class _Turn:
             self.events.add("summary_confirmed")
         elif r.question and answerable:
             self._answer_question(answerable)
-        elif r.question == "open" and self._asks_for_information() and self._next_open_fact():
-            self._answer_question([self._next_open_fact()])  # a good open question with no keyword still earns
-        elif r.reading.product_talk and not r.reading.question.of("info") and not r.reading.question.of("consent") \
-                and "process" not in s and (r.fbi.get("feature") or "praise" not in r.techniques):
+        elif r.question == "open" and self._asks_for_information() and (open_fact := self._next_open_fact()):
+            self._answer_question([open_fact])  # a good open question with no keyword still earns
+        elif (
+            r.reading.product_talk
+            and not r.reading.question.of("info")
+            and not r.reading.question.of("consent")
+            and "process" not in s
+            and (r.fbi.get("feature") or "praise" not in r.techniques)
+        ):
             self._claim()  # a claim, perhaps closed by a check question (……您觉得呢？)
         elif "appointment" in s:
             self.say("utter_customer_appointment_ok")
@@ -313,15 +397,26 @@ class _Turn:
             self.say("utter_customer_good_question" if r.question == "open" else "utter_customer_closed_answer")
         elif not problem:
             self.say("utter_customer_process_ok" if self.scenario.id in AFTER_SALE else "utter_customer_neutral")
-        if "price" in s and not problem and not self.state.pending_objection and self._should_object() \
-                and self._may_object_now():
+        if (
+            "price" in s
+            and not problem
+            and not self.state.pending_objection
+            and self._should_object()
+            and self._may_object_now()
+        ):
             self.messages.append(self._raise())
 
     # -- questions and hidden facts
     def _answerable(self) -> List[str]:
         # A referral request is trust-gated, whatever its form; satisfaction with the car exists only after sale.
-        return [t for t in self.reading.topics if t in self.persona.facts and t not in self.scenario.ignore_topics
-                and t != "referral" and (t != "satisfaction" or self.scenario.id in AFTER_SALE)]
+        return [
+            t
+            for t in self.reading.topics
+            if t in self.persona.facts
+            and t not in self.scenario.ignore_topics
+            and t != "referral"
+            and (t != "satisfaction" or self.scenario.id in AFTER_SALE)
+        ]
 
     def _answer_question(self, topics: List[str]) -> None:
         r = self.reading
@@ -338,7 +433,9 @@ class _Turn:
                 self.evaded.append(topic)
             elif r.question != "open":
                 # A closed or leading question gets a yes/no or a partial answer; the fact stays hidden.
-                self._emit(fact.partial, f"partial.{topic}") if fact.partial else self.say("utter_customer_closed_answer")
+                self._emit(fact.partial, f"partial.{topic}") if fact.partial else self.say(
+                    "utter_customer_closed_answer"
+                )
                 self.held_back.append(topic)
             elif topic == "feelings" and self.state.trust < self.dyn["thresholds"]["emotional_reveal"]:
                 self.say("utter_customer_guarded")
@@ -356,7 +453,7 @@ class _Turn:
         r = self.reading
         rapport = bool({"agree", "praise"} & set(r.techniques)) or bool(r.reading.question.probe)
         reasoned = bool(_TMD_REASON.search(r.text)) or r.length > 14  # a short bare question is blunt
-        trust = self.state.trust + self.delta
+        trust = self._trust() + self.delta
         needed = self.dyn["thresholds"]["tmd_reveal"]
         if rapport or reasoned:
             return trust >= needed - 15
@@ -369,9 +466,14 @@ class _Turn:
         """The fact a good open question without a named topic draws out: the scenario's next unknown one
         (not money, time or decision, not feelings before trust)."""
         for topic in list(self.scenario.facts) + ["priorities", "usage", "preferences"]:
-            if topic in self.persona.facts and topic not in self.state.facts_revealed and topic not in TMD_TOPICS \
-                    and topic not in self.scenario.ignore_topics and topic not in ("referral", "satisfaction") \
-                    and (topic != "feelings" or self.state.trust >= self.dyn["thresholds"]["emotional_reveal"]):
+            if (
+                topic in self.persona.facts
+                and topic not in self.state.facts_revealed
+                and topic not in TMD_TOPICS
+                and topic not in self.scenario.ignore_topics
+                and topic not in ("referral", "satisfaction")
+                and (topic != "feelings" or self.state.trust >= self.dyn["thresholds"]["emotional_reveal"])
+            ):
                 return topic
         return None
 
@@ -433,7 +535,7 @@ class _Turn:
         if self._should_object():
             self.messages.append(self._raise())
             return
-        if self.state.trust + self.delta >= self.dyn["thresholds"]["deal"]:
+        if self._trust() + self.delta >= self.dyn["thresholds"]["deal"]:
             option = _OPTION.search(self.reading.text) if self.reading.reading.closing == "alternative" else None
             if option:
                 self.situation("alternative_choice", choice=self.rng.choice(option.groups()))
@@ -458,8 +560,9 @@ class _Turn:
         return _next_objection(self.persona, self.scenario, self.state)
 
     def _raise(self, objection_id: Optional[str] = None) -> Message:
-        message = _raise_objection(self.catalog, self.state, self.persona, self.scenario, self.variables, self.rng,
-                                   objection_id)
+        message = _raise_objection(
+            self.catalog, self.state, self.persona, self.scenario, self.variables, self.rng, objection_id
+        )
         self.events.add("objection_raised")
         self.state.memory["said"] = lines.remember(self._said(), message.text or "")
         return message
@@ -481,19 +584,21 @@ class _Turn:
         if not self.messages and self.state.memory.get("asked"):
             self.situation("not_answered")
         elif not self.messages or self.state.turns - int(self.state.memory.get("restated_turn") or 0) >= 3:
-            objection = self.catalog.objections[self.state.pending_objection]
+            objection = self._pending()
             pool = [fill(t, self.variables) for t in objection.lines[self.ctype]]
             self._emit(lines.choose(pool, self._said(), self.rng), "objection_restated")
             self.state.memory["restated_turn"] = self.state.turns
             self.events.add("objection_raised")  # passing over it again next turn is ignoring it
 
     def _objection_turn(self, bad: List[str]) -> None:
-        objection = self.catalog.objections[self.state.pending_objection]
+        objection = self._pending()
         steps = self.reading.steps
         if bad:
             # Arguing, denying, pressure: the customer hardens.
             self.event("objection_mishandled")
-            fresh = [t for t in (fill(x, self.variables) for x in objection.escalated[self.ctype]) if t not in self._said()]
+            fresh = [
+                t for t in (fill(x, self.variables) for x in objection.escalated[self.ctype]) if t not in self._said()
+            ]
             if fresh:
                 self._emit(self.rng.choice(fresh), "objection_escalated")
             else:  # the objection's own hard lines are used up: react to the problem itself
@@ -577,7 +682,9 @@ def _touched_need(persona: Persona, text: str) -> Optional[str]:
     """The persona's first rational need (or priority) that shares a two-character word with the text."""
     needs = list(persona.hidden_needs.get("rational") or [])
     for need in needs:
-        words = {need[i:i + 2] for i in range(len(need) - 1) if all("\u4e00" <= c <= "\u9fff" for c in need[i:i + 2])}
+        words = {
+            need[i : i + 2] for i in range(len(need) - 1) if all("\u4e00" <= c <= "\u9fff" for c in need[i : i + 2])
+        }
         if any(w in text for w in words - _COMMON_PAIRS):
             return need
     return None
@@ -592,25 +699,43 @@ def _next_objection(persona: Persona, scenario: Scenario, state: SessionState) -
     return next((o for o in candidates if o not in state.objections_raised), None)
 
 
-def _raise_objection(catalog: Catalog, state: SessionState, persona: Persona, scenario: Scenario,
-                     variables: Dict[str, Any], rng: random.Random, objection_id: Optional[str] = None) -> Message:
+def _raise_objection(
+    catalog: Catalog,
+    state: SessionState,
+    persona: Persona,
+    scenario: Scenario,
+    variables: Dict[str, Any],
+    rng: random.Random,
+    objection_id: Optional[str] = None,
+) -> Message:
     objection_id = objection_id or _next_objection(persona, scenario, state)
+    if objection_id is None:  # no objection left: fails as an unknown objection id would
+        raise KeyError(None)
     objection = catalog.objections[objection_id]
     state.objections_raised.append(objection_id)
     state.pending_objection = objection_id
     state.objection_steps = []
-    return Message("customer", text=fill(rng.choice(objection.lines[state.customer_type]), variables),
-                   response="objection_raised")
+    if state.customer_type is None:
+        raise KeyError(None)
+    return Message(
+        "customer", text=fill(rng.choice(objection.lines[state.customer_type]), variables), response="objection_raised"
+    )
 
 
 def _variables(catalog: Catalog, persona: Persona) -> Dict[str, Any]:
     product = catalog.products[persona.preferred_model]
-    return {"persona_name": persona.name, "model": product.name, "price": f"{product.price['guide']:g}",
-            "floor": f"{product.price['floor']:g}", "competitor": product.competitor["name"],
-            "competitor_price": f"{float(product.competitor['price']):g}"}
+    return {
+        "persona_name": persona.name,
+        "model": product.name,
+        "price": f"{product.price['guide']:g}",
+        "floor": f"{product.price['floor']:g}",
+        "competitor": product.competitor["name"],
+        "competitor_price": f"{float(product.competitor['price']):g}",
+    }
 
 
 # ---------------------------------------------------------------- hint and finish
+
 
 def scoring_stage(state: SessionState) -> str:
     """The SSP process the trainee is practising right now (what the scorer calls `stage`)."""
@@ -673,8 +798,8 @@ def _prospect_level(catalog: Catalog, state: SessionState) -> str:
 
 
 def _summary(catalog: Catalog, state: SessionState, assessments: List[Dict[str, Any]], reason: str) -> Dict[str, Any]:
-    scenario = catalog.scenarios.get(state.scenario)
-    persona = catalog.personas.get(state.persona_id)
+    scenario = catalog.scenarios.get(state.scenario) if state.scenario is not None else None
+    persona = catalog.personas.get(state.persona_id) if state.persona_id is not None else None
     stage_titles = {s.id: s.title for s in scenario.stages} if scenario else {}
     wanted = list(scenario.facts) if scenario else []
     scores = [a["score"] for a in assessments or [] if isinstance(a, dict) and isinstance(a.get("score"), (int, float))]
@@ -682,10 +807,13 @@ def _summary(catalog: Catalog, state: SessionState, assessments: List[Dict[str, 
     def labelled(ids, label):
         return [{"id": i, "label": label(i)} for i in ids]
 
+    outcome = state.outcome
+    if outcome is None:  # finish() always sets it before the summary
+        raise KeyError(None)
     objection_label = lambda o: catalog.objections[o].label if o in catalog.objections else o  # noqa: E731
     return {
         "outcome": state.outcome,
-        "outcome_label": OUTCOMES[state.outcome],
+        "outcome_label": OUTCOMES[outcome],
         "p_level": state.p_level,
         "p_level_label": coaching.level_label(catalog, state.p_level),
         "reason": reason,

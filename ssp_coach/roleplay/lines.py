@@ -1,6 +1,7 @@
 """Which customer line to say: the situation's pool for the scenario and the customer type
 (content/customer_situations.yml, else the generic Rasa response variations of domain/customer.yml), never a line
 already said in this role-play while another one is left."""
+
 import random
 from functools import lru_cache
 from typing import Any, Dict, List, Optional

@@ -1,6 +1,7 @@
 """Render customer Messages the way a Rasa response would: content/customer_lines.yml's conditional
 variations on the customer_type slot, with {placeholders} filled from the message's variables. The action
 server renders them (they are content, not part of the Rasa domain)."""
+
 import random
 import re
 from functools import lru_cache

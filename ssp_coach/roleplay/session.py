@@ -1,4 +1,5 @@
 """One role-play's state, as it travels through Rasa slots (Contract 2). Plain JSON values only."""
+
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Dict, List, Optional
 

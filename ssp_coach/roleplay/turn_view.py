@@ -1,5 +1,6 @@
 """The customer's view of a turn: the turn's one reading plus the scorer's judgement of it (techniques,
 FBI). Nothing here re-reads the text; every field is taken from those two."""
+
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Set
 

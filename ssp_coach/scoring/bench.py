@@ -1,4 +1,5 @@
 """Speed of score_reply over the whole corpus: one process, pipeline and model loaded once (warm-up excluded)."""
+
 import statistics
 import time
 from typing import Dict

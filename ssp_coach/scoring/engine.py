@@ -4,6 +4,7 @@ The turn is read once (ssp_coach.reading); this module judges that reading: the 
 + classifier), FBI, the reading's questions, objection steps, closing and anti-patterns, a 0-100 score
 from the weights in content/scoring.yml, and Chinese feedback. Never raises on odd input.
 """
+
 from typing import Any, Dict, List, Optional, Tuple
 
 from ..codes import PATTERN_CODES
@@ -11,7 +12,8 @@ from ..reading import TurnReading, read_turn
 from ..reading.phrases import STEPS, load_cues
 from ..reading.turn import Missing
 from ..text import cjk_ratio
-from .fbi.detector import EMPTY as EMPTY_FBI, detect_fbi
+from .fbi.detector import EMPTY as EMPTY_FBI
+from .fbi.detector import detect_fbi
 from .feedback import compose
 from .patterns.classifier import load_classifier
 from .patterns.phrases import load_phrasebook
@@ -23,11 +25,19 @@ STRIKE_ANTI = ("contradict", "blame", "belittle_customer", "pressure", "dismissi
 
 def _empty_result(message: str) -> Dict[str, Any]:
     return {
-        "techniques": [], "patterns": {}, "fbi": dict(EMPTY_FBI),
-        "question": {"kind": None, "probe": None, "tmd": []}, "objection": {"steps": [], "technique": None},
-        "closing": {"technique": None}, "anti_patterns": [], "score": 0, "evidence": [],
-        "missing": [{"label": "reply", "part": "text", "message": message}], "feedback": message,
-        "breakdown": [{"item": "unusable", "points": 0}], "reading": None,
+        "techniques": [],
+        "patterns": {},
+        "fbi": dict(EMPTY_FBI),
+        "question": {"kind": None, "probe": None, "tmd": []},
+        "objection": {"steps": [], "technique": None},
+        "closing": {"technique": None},
+        "anti_patterns": [],
+        "score": 0,
+        "evidence": [],
+        "missing": [{"label": "reply", "part": "text", "message": message}],
+        "feedback": message,
+        "breakdown": [{"item": "unusable", "points": 0}],
+        "reading": None,
     }
 
 
@@ -73,12 +83,15 @@ def detect_patterns(r: TurnReading, cfg: ScoringConfig):
     rules = find_parts(r)
     probs = load_classifier().probabilities(r, rule_features(r, rules))
     hints = load_phrasebook().patterns
-    techniques, patterns, evidence, missing = [], {}, [], []
+    techniques, patterns = [], {}
+    evidence: List[Dict[str, Any]] = []
+    missing: List[Dict[str, Any]] = []
     for code in PATTERN_CODES:
         res = rules[code]
         key = any(k in res.parts for k in KEY_PARTS[code])
         detected = not res.negative and (
-            (key and probs[code] >= cfg["threshold_key"]) or probs[code] >= cfg["threshold_sure"])
+            (key and probs[code] >= cfg["threshold_key"]) or probs[code] >= cfg["threshold_sure"]
+        )
         if not detected:
             continue
         techniques.append(code)
@@ -86,8 +99,12 @@ def detect_patterns(r: TurnReading, cfg: ScoringConfig):
             res.parts[KEY_PARTS[code][0]] = _fallback_span(r, code)
         present = [p for p in PARTS[code] if p in res.parts]
         absent = [p for p in PARTS[code] if p not in res.parts]
-        entry = {"parts_present": present, "parts_missing": absent,
-                 "quality": round(len(present) / len(PARTS[code]), 2), "confidence": round(probs[code], 3)}
+        entry = {
+            "parts_present": present,
+            "parts_missing": absent,
+            "quality": round(len(present) / len(PARTS[code]), 2),
+            "confidence": round(probs[code], 3),
+        }
         if code == "narrate":
             entry["form"] = res.detail
         if code == "guide":
@@ -104,19 +121,18 @@ def _skill_evidence(r: TurnReading) -> Tuple[List[dict], List[dict]]:
     if r.question.items:
         last = r.question.items[-1]
         ev.append(r.evidence("question", last.kind, *last.span))
-    if r.question.probe_span:
+    if r.question.probe and r.question.probe_span:
         ev.append(r.evidence("probe", r.question.probe, *r.question.probe_span))
     ev += [r.evidence("tmd", t, *span) for t, span in r.question.tmd_spans]
     ev += [r.evidence("objection", f"step{s}", *span) for s, span in r.objection.step_spans]
-    if r.objection.technique_span:
+    if r.objection.technique and r.objection.technique_span:
         ev.append(r.evidence("objection", r.objection.technique, *r.objection.technique_span))
-    if r.closing_span:
+    if r.closing and r.closing_span:
         ev.append(r.evidence("closing", r.closing, *r.closing_span))
     ev += [r.evidence("anti", c, *r.anti[c]) for c in r.anti_patterns]
     missing = [Missing("anti", c, cues.anti_messages[c]) for c in r.anti_patterns]
     if r.objection.customer_objects and r.objection.steps:
-        missing += [Missing("objection", f"step{s}", cues.step_missing[s]) for s in STEPS
-                    if s not in r.objection.steps]
+        missing += [Missing("objection", f"step{s}", cues.step_missing[s]) for s in STEPS if s not in r.objection.steps]
     return [e.as_dict() for e in ev], [m.as_dict() for m in missing]
 
 
@@ -140,8 +156,11 @@ def score_turn(r: TurnReading) -> Dict[str, Any]:
 
     # Every contribution is listed, so the score can be explained line by line (weights: scoring.yml).
     breakdown = [("base", cfg["base"])]
-    breakdown += _capped([(f"pattern.{c}", cfg["per_pattern"] * p["quality"]) for c, p in patterns.items()],
-                         cfg["patterns_cap"], "patterns_cap")
+    breakdown += _capped(
+        [(f"pattern.{c}", cfg["per_pattern"] * p["quality"]) for c, p in patterns.items()],
+        cfg["patterns_cap"],
+        "patterns_cap",
+    )
     if r.stage and set(techniques) & set(cfg.stage_patterns.get(r.stage, [])):
         breakdown.append(("stage_fit", cfg["stage_bonus"]))
     breakdown += _capped(_skill_points(cfg, fbi.data, r), cfg["skills_cap"], "skills_cap")
@@ -177,8 +196,9 @@ def score_turn(r: TurnReading) -> Dict[str, Any]:
     }
 
 
-def score_reply(reply: str, context: Optional[str] = None, stage: Optional[str] = None,
-                customer_type: Optional[str] = None) -> Dict[str, Any]:
+def score_reply(
+    reply: str, context: Optional[str] = None, stage: Optional[str] = None, customer_type: Optional[str] = None
+) -> Dict[str, Any]:
     """Read and judge one reply (the CLI and the corpus evaluation use this)."""
     cfg = load_scoring_config()
     reading = read_turn(reply, context, stage, customer_type, max_chars=int(cfg["max_analysed_chars"]))

@@ -1,4 +1,5 @@
 """Short Chinese feedback: what worked, what was missing, and ONE better phrasing for the stage."""
+
 from typing import Any, Dict, List, Optional
 
 from ..codes import PATTERN_CODES
@@ -7,13 +8,28 @@ from .patterns.phrases import load_phrasebook
 from .weights import ScoringConfig
 
 PART_NAMES = {
-    "echo": "复述", "agreement_phrase": "认同语", "positive_explanation": "正面解释",
-    "praise_phrase": "赞美语", "praise_point": "具体赞美点", "guiding_phrase": "引导问题",
-    "narration": "叙述", "facts": "事实", "statement": "陈述", "check_question": "反问",
-    "next_step": "下一步", "consent_question": "征求同意",
+    "echo": "复述",
+    "agreement_phrase": "认同语",
+    "positive_explanation": "正面解释",
+    "praise_phrase": "赞美语",
+    "praise_point": "具体赞美点",
+    "guiding_phrase": "引导问题",
+    "narration": "叙述",
+    "facts": "事实",
+    "statement": "陈述",
+    "check_question": "反问",
+    "next_step": "下一步",
+    "consent_question": "征求同意",
 }
-FORM_NAMES = {"authority": "权威式", "case": "案例式", "comparison": "对比式", "metaphor": "比喻式",
-              "probe": "追根问底式", "indirect": "旁敲侧击式", "heart_to_heart": "交心式"}
+FORM_NAMES = {
+    "authority": "权威式",
+    "case": "案例式",
+    "comparison": "对比式",
+    "metaphor": "比喻式",
+    "probe": "追根问底式",
+    "indirect": "旁敲侧击式",
+    "heart_to_heart": "交心式",
+}
 
 
 def example_for(cfg: ScoringConfig, stage: Optional[str], used: List[str]) -> str:
@@ -43,18 +59,28 @@ def _skills_done(fbi_parts: Dict[str, Any], r: Any) -> List[str]:
 
 def _most_useful(missing: List[dict], stage: Optional[str]) -> dict:
     """The one gap to mention: a pattern's missing part first; FBI gaps only lead in the presentation stage."""
+
     def rank(m: dict) -> int:
         if m["label"] in PATTERN_CODES:
             return 0
         if m["label"].startswith("fbi") and stage != "presentation":
             return 2
         return 1
+
     return min(missing, key=rank)
 
 
-def compose(cfg: ScoringConfig, stage: Optional[str], patterns: Dict[str, dict], missing: List[dict],
-            anti_patterns: List[str], hostile: bool, fbi_parts: Optional[Dict[str, Any]] = None,
-            reading: Any = None, strike: bool = False) -> str:
+def compose(
+    cfg: ScoringConfig,
+    stage: Optional[str],
+    patterns: Dict[str, dict],
+    missing: List[dict],
+    anti_patterns: List[str],
+    hostile: bool,
+    fbi_parts: Optional[Dict[str, Any]] = None,
+    reading: Any = None,
+    strike: bool = False,
+) -> str:
     """The note: what worked (never on a turn that broke the customer's trust), what to avoid, the one gap
     that matters most, and one better phrasing for the stage."""
     book = load_phrasebook()

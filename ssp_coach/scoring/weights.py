@@ -1,10 +1,11 @@
 """The score weights, penalties, messages and stage examples (content/scoring.yml), validated once."""
+
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Dict, List
 
-from ..content import ContentError, load_yaml, require, require_choice
 from ..codes import CUSTOMER_TYPES, PATTERN_CODES, STAGES
+from ..content import ContentError, load_yaml, require, require_choice
 
 FILE = "scoring.yml"
 MESSAGE_KEYS = ("empty", "not_chinese", "too_long", "hostile", "no_pattern", "good", "missing", "try", "anti")
@@ -32,11 +33,24 @@ def _number(mapping: Dict[str, Any], key: str, where: str) -> float:
 def load_scoring_config() -> ScoringConfig:
     data = load_yaml(FILE)
     w = FILE
-    for key in ("base", "per_pattern", "patterns_cap", "stage_bonus", "threshold_key", "threshold_sure", "max_analysed_chars", "skills_cap"):
+    for key in (
+        "base",
+        "per_pattern",
+        "patterns_cap",
+        "stage_bonus",
+        "threshold_key",
+        "threshold_sure",
+        "max_analysed_chars",
+        "skills_cap",
+    ):
         _number(data, key, w)
     skills = require(data, "skills", dict, w)
-    for group, keys in {"fbi": ("feature", "benefit", "impact", "order_ok"), "question": ("open", "probe", "tmd_each"),
-                        "objection": ("step_each", "technique"), "closing": ("technique",)}.items():
+    for group, keys in {
+        "fbi": ("feature", "benefit", "impact", "order_ok"),
+        "question": ("open", "probe", "tmd_each"),
+        "objection": ("step_each", "technique"),
+        "closing": ("technique",),
+    }.items():
         block = require(skills, group, dict, f"{w}: skills")
         for k in keys:
             _number(block, k, f"{w}: skills.{group}")
@@ -55,7 +69,7 @@ def load_scoring_config() -> ScoringConfig:
             _number(extra, k, f"{w}: penalties.by_customer_type.{ctype}")
 
     stage_patterns = require(data, "stage_patterns", dict, w)
-    for stage, codes in stage_patterns.items():
+    for stage in stage_patterns:
         require_choice(stage, STAGES, f"{w}: stage_patterns")
         for c in require(stage_patterns, stage, list, f"{w}: stage_patterns"):
             require_choice(c, PATTERN_CODES, f"{w}: stage_patterns.{stage}")

@@ -5,6 +5,7 @@ price ultimatum has no FBI). Presence of each part: the cue lists' verdict, whic
 (model.py) overrides only when it is confident. The evidence span is the clause holding the part's first
 cue, or else the clause the model rates highest.
 """
+
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 

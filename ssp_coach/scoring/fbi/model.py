@@ -3,6 +3,7 @@
 Trained on the TRAIN split's FBI-labelled items only, at first use, and cached under models/ keyed by a
 hash of those items, the cue file and FEATURE_VERSION, so editing the corpus retrains automatically.
 """
+
 import hashlib
 import re
 from collections import Counter
@@ -75,8 +76,7 @@ class FbiModel:
         this costs a tenth of that and gives the same numbers (sublinear tf, idf, l2 norm)."""
         if not hasattr(self, "_fast"):
             vocab = self.vectorizer.vocabulary_
-            self._fast = (self.vectorizer.build_analyzer(), vocab, self.vectorizer.idf_,
-                          self.weights[:len(vocab)])
+            self._fast = (self.vectorizer.build_analyzer(), vocab, self.vectorizer.idf_, self.weights[: len(vocab)])
         analyzer, vocab, idf, w = self._fast
         counts = Counter(g for g in analyzer(text) if g in vocab)
         if not counts:
@@ -110,7 +110,8 @@ def train(items=None, c: float = 4.0) -> FbiModel:
     model = FbiModel(vec, np.zeros(0), np.zeros(0))
     x = model._matrix(texts)
     model.weights, model.bias = fit_per_label(
-        ((x, np.array([part in it.fbi for it in items], dtype=int)) for part in FBI_PARTS), c)
+        ((x, np.array([part in it.fbi for it in items], dtype=int)) for part in FBI_PARTS), c
+    )
     return model
 
 
@@ -139,7 +140,9 @@ def clause_scores(texts: Sequence[str]) -> List[Dict[str, float]]:
     return [dict(zip(FBI_PARTS, row.tolist())) for row in load_fbi_model().ngram_scores(texts)]
 
 
-RULE_VOTE = 4.0  # the cue lists' verdict shifts the model's decision value by ±2: the model overrides only when confident
+RULE_VOTE = (
+    4.0  # the cue lists' verdict shifts the model's decision value by ±2: the model overrides only when confident
+)
 
 
 def part_scores(texts: Sequence[str]) -> List[Dict[str, float]]:

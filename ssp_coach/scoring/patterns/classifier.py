@@ -4,6 +4,7 @@ Trained on the TRAIN split only, at first use, and cached under models/ keyed by
 files, the phrase lists and this module's feature version, so editing the corpus retrains automatically.
 Prediction is a single sparse product, well under a millisecond per reply.
 """
+
 import hashlib
 from contextvars import ContextVar
 from functools import lru_cache
@@ -19,7 +20,8 @@ from ...learn.model_cache import cached_model
 from ...paths import content_dir
 from ...reading import TurnReading, read_turn
 from ...reading.phrases import ACTS_FILE, SKILLS_FILE
-from .phrases import FILE as PHRASES_FILE, PATTERN_CODES
+from .phrases import FILE as PHRASES_FILE
+from .phrases import PATTERN_CODES
 from .rules import find_parts, rule_features
 
 FEATURE_VERSION = "7"  # bump when features change so cached models are not reused
@@ -52,8 +54,14 @@ def _examples(items=None):
 
 # Patterns that are told apart from each other by their rule features: the three question-shaped ones
 # (an open question, a reaction check, a consent request) and the two relationship ones.
-RELATED = {"guide": {"rhetorical", "commit"}, "rhetorical": {"guide", "commit"}, "commit": {"guide", "rhetorical"},
-           "agree": {"praise"}, "praise": {"agree"}, "narrate": set()}
+RELATED = {
+    "guide": {"rhetorical", "commit"},
+    "rhetorical": {"guide", "commit"},
+    "commit": {"guide", "rhetorical"},
+    "agree": {"praise"},
+    "praise": {"agree"},
+    "narrate": set(),
+}
 
 
 def _relevant(feature: str, code: str) -> bool:

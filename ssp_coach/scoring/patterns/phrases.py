@@ -1,6 +1,7 @@
 """Phrase lists of the six speech patterns (content/phrases/patterns.yml), in the one cue syntax of
 ssp_coach/reading/cues.py, validated and compiled once. Question shapes are not here: the reading owns
 them (content/phrases/skills.yml, questions)."""
+
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, Pattern
@@ -12,8 +13,12 @@ from ...text import normalise
 
 FILE = "phrases/patterns.yml"
 # Lists each pattern needs beyond `parts` (validated so a trainer's typo is caught at load time).
-EXTRA = {"praise": ("product_subject",), "commit": ("polite_request",), "guide": ("style_probe", "style_heart_to_heart"),
-         "narrate": NARRATE_FORMS + ("fact_markers", "data_point")}
+EXTRA = {
+    "praise": ("product_subject",),
+    "commit": ("polite_request",),
+    "guide": ("style_probe", "style_heart_to_heart"),
+    "narrate": NARRATE_FORMS + ("fact_markers", "data_point"),
+}
 
 
 @dataclass(frozen=True)

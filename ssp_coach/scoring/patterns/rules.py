@@ -5,6 +5,7 @@ affirmation or for consent) comes from the turn's reading; this module only look
 phrases (content/phrases/patterns.yml). A pattern's KEY part is its key move: present = detected; its other
 parts only raise its quality (docs/annotation-guide.md).
 """
+
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Dict, List, Optional, Tuple
@@ -14,7 +15,7 @@ from ...reading import TurnReading
 from ...reading.cues import find
 from ...reading.questions import CHECK, CONSENT, INFO
 from ...reading.turn import Evidence
-from ...reading.units import CJK, clause_at, cjk_count
+from ...reading.units import CJK, cjk_count, clause_at
 from .phrases import NARRATE_FORMS, PATTERN_CODES, load_phrasebook
 
 # Structural parts of each pattern, in course order (docs/design.md, Contract 1).
@@ -28,8 +29,12 @@ PARTS = {
 }
 # The key move of each pattern: the part whose presence is the detection.
 KEY_PARTS = {
-    "agree": ("agreement_phrase",), "praise": ("praise_phrase",), "guide": ("guiding_phrase",),
-    "narrate": ("narration",), "rhetorical": ("check_question",), "commit": ("consent_question",),
+    "agree": ("agreement_phrase",),
+    "praise": ("praise_phrase",),
+    "guide": ("guiding_phrase",),
+    "narrate": ("narration",),
+    "rhetorical": ("check_question",),
+    "commit": ("consent_question",),
 }
 
 Span = Tuple[int, int]
@@ -67,7 +72,7 @@ def echo_spans(r: TurnReading) -> List[Span]:
     if not spans:
         for w in words:
             for k in range(len(w) - 1):
-                i = r.text.find(w[k:k + 2])
+                i = r.text.find(w[k : k + 2])
                 if i >= 0:
                     spans.append((i, i + 2))
                     break
@@ -78,7 +83,7 @@ def _not_negated(pattern, r: TurnReading, start: int = 0, end: Optional[int] = N
     """First match not preceded by a negator (我真理解不了 / 不同意 are not agreement) nor inside an address."""
     negators = load_phrasebook().negators
     for m in pattern.finditer(r.text, start, len(r.text) if end is None else end):
-        before = r.text[max(0, m.start() - 2):m.start()]
+        before = r.text[max(0, m.start() - 2) : m.start()]
         if m.end() > m.start() and not negators.search(before) and not r.in_address(m.start()):
             return (m.start(), m.end())
     return None
@@ -94,7 +99,7 @@ def _agree(r: TurnReading, p, echoes: List[Span]) -> RuleResult:
     if phrase:
         out.parts["agreement_phrase"] = phrase
         expl = find(p.parts["positive_explanation"], r.text, phrase[1])
-        if expl and cjk_count(r.text[phrase[1]:]) >= 10:
+        if expl and cjk_count(r.text[phrase[1] :]) >= 10:
             out.parts["positive_explanation"] = _clause(r, expl[0], expl)
     if echoes:
         out.parts["echo"] = echoes[0]
@@ -104,7 +109,7 @@ def _agree(r: TurnReading, p, echoes: List[Span]) -> RuleResult:
 def _praises_the_product(r: TurnReading, phrase: Span, p) -> bool:
     """The praise phrase sits in a clause about the car or the dealership, with nobody addressed."""
     clause = _clause(r, phrase[0], phrase)
-    text = r.text[clause[0]:clause[1]]
+    text = r.text[clause[0] : clause[1]]
     return bool(p.extra["product_subject"].match(text)) and "您" not in text and "你" not in text
 
 
@@ -115,13 +120,13 @@ def _praise(r: TurnReading, p, echoes: List[Span]) -> RuleResult:
     if phrase and ("您" in r.text or "你" in r.text or echoes) and not _praises_the_product(r, phrase, p):
         out.parts["praise_phrase"] = phrase
         same = _clause(r, phrase[0], phrase)
-        others = [c for c in r.clauses if c != same and cjk_count(r.text[c[0]:c[1]]) >= 5]
+        others = [c for c in r.clauses if c != same and cjk_count(r.text[c[0] : c[1]]) >= 5]
         echoing = [c for c in others + [same] if any(c[0] <= e[0] < c[1] for e in echoes)]
         if echoing:
             out.parts["praise_point"] = echoing[0]
         elif others:
             out.parts["praise_point"] = others[0]
-        elif cjk_count(r.text[same[0]:same[1]]) - (phrase[1] - phrase[0]) >= 6:
+        elif cjk_count(r.text[same[0] : same[1]]) - (phrase[1] - phrase[0]) >= 6:
             out.parts["praise_point"] = same
     return out
 
@@ -147,7 +152,7 @@ def _guide(r: TurnReading, p) -> RuleResult:
 
 def _not_a_comparison(text: str, start: int) -> bool:
     """比较 ("rather") and 性价比/对比 as nouns compare nothing with anything."""
-    return text.startswith("比较", start) or text[max(0, start - 2):start + 1] == "性价比"
+    return text.startswith("比较", start) or text[max(0, start - 2) : start + 1] == "性价比"
 
 
 def _narrate(r: TurnReading, p) -> RuleResult:
@@ -156,10 +161,17 @@ def _narrate(r: TurnReading, p) -> RuleResult:
     # Narration is told, not asked: markers inside an open question (……比，哪里……？) do not count.
     open_questions = [q.span for q in r.question.items if q.kind == "open"]
     for form in ("metaphor", "authority", "case", "comparison"):
-        hit = next(((m.start(), m.end()) for m in p.extra[form].finditer(r.text)
-                    if m.end() > m.start() and not r.in_address(m.start())
-                    and not _not_a_comparison(r.text, m.start())
-                    and not any(q[0] <= m.start() < q[1] for q in open_questions)), None)
+        hit = next(
+            (
+                (m.start(), m.end())
+                for m in p.extra[form].finditer(r.text)
+                if m.end() > m.start()
+                and not r.in_address(m.start())
+                and not _not_a_comparison(r.text, m.start())
+                and not any(q[0] <= m.start() < q[1] for q in open_questions)
+            ),
+            None,
+        )
         if hit:
             out.detail = form
             out.parts["narration"] = _clause(r, hit[0], hit)
@@ -180,7 +192,7 @@ def _rhetorical(r: TurnReading) -> RuleResult:
     if checks:
         last = checks[-1]
         out.parts["check_question"] = (last.tail[0], last.span[1])
-        if cjk_count(r.text[:last.tail[0]]) >= 8:
+        if cjk_count(r.text[: last.tail[0]]) >= 8:
             out.parts["statement"] = (0, last.tail[0])
     return out
 
