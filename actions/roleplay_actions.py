@@ -188,8 +188,11 @@ class ActionStartRoleplay(Action):
         try:
             result = engine.start(choices["customer_type"], choices["scenario"], choices["mode"],
                                   trainee=trainee_identity(tracker))
-        except (ValueError, TypeError) as error:
-            emit.coach(dispatcher, f"{error}", buttons=START_BUTTON)
+        except ValueError as error:  # the engine's own Chinese message (unknown type, scenario or mode)
+            emit.coach(dispatcher, str(error), buttons=START_BUTTON)
+            return _menu_cleared()
+        except TypeError:
+            emit.coach(dispatcher, "没有看懂这个选择，请重新选择客户类型、场景和模式。", buttons=START_BUTTON)
             return _menu_cleared()
         emit.messages(dispatcher, result.messages, result.state.customer_type)
         # Every slot is set at the start so nothing of an earlier role-play leaks into this one.

@@ -7,7 +7,7 @@ import yaml
 
 from ssp_coach.roleplay import engine
 from ssp_coach.roleplay.catalog import CUSTOMER_TYPES, load_catalog
-from ssp_coach.roleplay.responses import CUSTOMER_DOMAIN, load_responses, render, variations
+from ssp_coach.roleplay.responses import CUSTOMER_LINES, load_responses, render, variations
 
 ROLEPLAY_SRC = Path(engine.__file__).parent
 REQUIRED = ["long_speech", "vague_claim", "good_question", "praised", "pressured", "contradicted", "bare_price",
@@ -24,7 +24,7 @@ def emitted_names():
 
 
 def test_domain_file_holds_only_customer_responses():
-    data = yaml.safe_load(CUSTOMER_DOMAIN.read_text(encoding="utf-8"))
+    data = yaml.safe_load(CUSTOMER_LINES.read_text(encoding="utf-8"))
     assert set(data) == {"version", "responses"} and data["version"] == "3.1"
     assert all(name.startswith("utter_customer_") for name in data["responses"])
 
@@ -36,7 +36,7 @@ def test_every_response_the_engine_emits_exists():
     assert {f"utter_customer_{r}" for r in REQUIRED} <= set(load_responses())
 
 
-@pytest.mark.parametrize("name", sorted(yaml.safe_load(CUSTOMER_DOMAIN.read_text(encoding="utf-8"))["responses"]))
+@pytest.mark.parametrize("name", sorted(yaml.safe_load(CUSTOMER_LINES.read_text(encoding="utf-8"))["responses"]))
 def test_each_response_varies_by_type_with_a_default(name):
     items = load_responses()[name]
     defaults = [v for v in items if not v.get("condition")]

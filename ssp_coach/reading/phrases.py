@@ -76,6 +76,7 @@ class ReadingCues:
     acts: Dict[str, Pattern]
     address: Pattern  # forms of address (何阿姨, 王总): never a technique
     topics: Tuple[Tuple[str, Tuple[str, ...]], ...]  # (topic id, keywords)
+    strike: FrozenSet[str]  # anti-patterns that break the customer's trust (content/roleplay.yml)
     tmd_topics: Dict[str, str]
 
 
@@ -150,4 +151,5 @@ def load_cues() -> ReadingCues:
         address=_cues(acts_data, "address_forms", ACTS_FILE),
         topics=topics,
         tmd_topics={k: str(v) for k, v in tmd_topics.items()},
+        strike=frozenset(require(load_yaml("roleplay.yml"), "strike_anti_patterns", list, "roleplay.yml")),
     )

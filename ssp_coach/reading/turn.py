@@ -149,10 +149,11 @@ def read_turn(
         r.objection.customer_objects,
         cues,
     )
-    if r.product_talk and {"pressure", "contradict", "belittle_customer", "dismissive", "blame"} & set(r.anti):
+    if r.product_talk and cues.strike & set(r.anti):
         r.product_talk = False  # an ultimatum or a put-down is not a presentation, whatever words it borrows
     r.closing, r.closing_span = read_closing(text, stage, "pressure" in r.anti, r.question, cues)
-    if "close" in r.acts and not r.closing and stage not in cues.late_stages and r.question.kind == "open":
+    late = stage in cues.late_stages if stage else True
+    if "close" in r.acts and not r.closing and not late and r.question.kind == "open":
         r.acts.discard("close")  # 您打算什么时候定下来？ asks about time; it does not close
     if r.closing:
         r.acts.add("close")

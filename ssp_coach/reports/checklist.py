@@ -17,32 +17,20 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Optional
 
+from ..codes import FBI_PARTS, PATTERN_CODES
 from ..content import ContentError, load_yaml, require, require_choice
 from ..paths import content_dir
+from ..reading.phrases import ANTI_CODES, OBJECTION_TECHNIQUES, PROBES, TMD
+from ..reading.phrases import CLOSING_TECHNIQUES as CLOSING_CODES
 from ..text import normalise
 
 FILE = "checklists.yml"
 
 # Enumerations of Contract 1 (docs/design.md); `long_speech` is what the role-play also uses.
-TECHNIQUES = ("agree", "praise", "guide", "narrate", "rhetorical", "commit")
+TECHNIQUES = PATTERN_CODES
 QUESTION_KINDS = ("open", "closed")
-PROBES = ("expand", "clarify", "repeat", "summarise")
-TMD = ("time", "money", "decision")
-FBI_PARTS = ("feature", "benefit", "impact")
-OBJECTION_TECHNIQUES = ("transfer", "prevention", "ignore", "comparison", "defer", "deny")
-CLOSING_TECHNIQUES = ("assumptive", "alternative", "ask_wait", "if_then", "future_event", "step_by_step", "any")
-ANTI_PATTERNS = (
-    "contradict",
-    "blame",
-    "belittle_competitor",
-    "pressure",
-    "dismissive",
-    "noisy_engine",
-    "bare_price",
-    "lecture",
-    "vague_claim",
-    "long_speech",
-)
+CLOSING_TECHNIQUES = (*CLOSING_CODES, "any")
+ANTI_PATTERNS = (*ANTI_CODES, "long_speech")
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Optional
 
 from ..reading import TurnReading, read_turn
 from ..scoring import score_turn
+from ..scoring.weights import load_scoring_config
 from . import coaching, lines
 from .catalog import CUSTOMER_TYPES, MODES, OUTCOMES, Catalog, Objection, Persona, Scenario, load_catalog
 from .responses import fill
@@ -148,6 +149,7 @@ def read_and_score(
         state.customer_type,
         intent,
         objection_pending=bool(state.pending_objection) if state.phase == "roleplay" else None,
+        max_chars=int(load_scoring_config()["max_analysed_chars"]),  # the same prefix the CLI judges
     )
     return reading, score_turn(reading)
 

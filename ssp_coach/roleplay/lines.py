@@ -1,5 +1,5 @@
 """Which customer line to say: the situation's pool for the scenario and the customer type
-(content/customer_situations.yml, else the generic Rasa response variations of domain/customer.yml), never a line
+(content/customer_situations.yml, else the per-type variations of content/customer_lines.yml), never a line
 already said in this role-play while another one is left."""
 
 import random

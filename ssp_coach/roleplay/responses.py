@@ -13,7 +13,6 @@ import yaml
 from ..paths import REPO_ROOT
 
 CUSTOMER_LINES = REPO_ROOT / "content" / "customer_lines.yml"
-CUSTOMER_DOMAIN = CUSTOMER_LINES  # the name older callers use
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 

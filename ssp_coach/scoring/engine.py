@@ -11,7 +11,6 @@ from ..codes import PATTERN_CODES
 from ..reading import TurnReading, read_turn
 from ..reading.phrases import STEPS, load_cues
 from ..reading.turn import Missing
-from ..text import cjk_ratio
 from .fbi.detector import EMPTY as EMPTY_FBI
 from .fbi.detector import detect_fbi
 from .feedback import compose
@@ -19,8 +18,6 @@ from .patterns.classifier import load_classifier
 from .patterns.phrases import load_phrasebook
 from .patterns.rules import KEY_PARTS, PARTS, find_parts, is_hostile, rule_features
 from .weights import ScoringConfig, load_scoring_config
-
-STRIKE_ANTI = ("contradict", "blame", "belittle_customer", "pressure", "dismissive")
 
 
 def _empty_result(message: str) -> Dict[str, Any]:
@@ -141,7 +138,7 @@ def score_turn(r: TurnReading) -> Dict[str, Any]:
     cfg = load_scoring_config()
     if not r.original.strip():
         return _empty_result(cfg.messages["empty"])
-    if not r.readable or cjk_ratio(r.original) < 0.3:
+    if not r.readable:
         return _empty_result(cfg.messages["not_chinese"])
 
     techniques, patterns, evidence, missing = detect_patterns(r, cfg)
@@ -178,7 +175,7 @@ def score_turn(r: TurnReading) -> Dict[str, Any]:
 
     summary = r.summary()
     evidence.sort(key=lambda e: (e["start"], e["end"]))
-    strike = bool(set(anti) & set(STRIKE_ANTI))
+    strike = bool(set(anti) & load_cues().strike)
     return {
         "techniques": techniques,
         "patterns": patterns,

@@ -13,6 +13,7 @@ from typing import Dict, List, Optional, Tuple
 from ...nlp import load_nlp
 from ...reading import TurnReading
 from ...reading.cues import find
+from ...reading.phrases import load_cues
 from ...reading.questions import CHECK, CONSENT, INFO
 from ...reading.turn import Evidence
 from ...reading.units import CJK, cjk_count, clause_at
@@ -215,8 +216,7 @@ def _commit(r: TurnReading, p) -> RuleResult:
 
 def is_hostile(r: TurnReading) -> bool:
     """Sarcasm or a put-down (patterns.yml hostile_cues), or a trust-breaking anti-pattern of the reading."""
-    strike = {"contradict", "blame", "belittle_customer", "pressure", "dismissive"}
-    return bool(strike & set(r.anti)) or bool(find(load_phrasebook().hostile, r.text))
+    return bool(load_cues().strike & set(r.anti)) or bool(find(load_phrasebook().hostile, r.text))
 
 
 def find_parts(r: TurnReading) -> Dict[str, RuleResult]:
