@@ -142,7 +142,7 @@ class ValidateSetupForm(FormValidationAction):
         requested = tracker.get_slot("requested_slot")
         text = latest_text(tracker)
         if (requested != slot or tracker.latest_action_name != "action_listen"
-                or coach_menu.is_command(text) or latest_intent(tracker) in coach_menu.COMMAND_INTENTS
+                or coach_menu.is_command(text) or latest_intent(tracker) in COMMAND_INTENTS
                 or coach_menu.read_answer(text, latest_entities(tracker), requested)):
             return {}
         emit.coach(dispatcher, coach_menu.NOT_UNDERSTOOD)
@@ -174,6 +174,9 @@ class ValidateSetupForm(FormValidationAction):
 
 # Intents that are commands even when typed without a slash (开始练习, 给我个提示 ...): mid-menu they
 # are not unreadable answers; the rules answer them.
+COMMAND_INTENTS = {"start", "start_roleplay", "hint", "end", "help", "restart"}
+
+
 class ActionStartRoleplay(Action):
     """The menu is complete (setup_form filled customer type, scenario and mode): the role-play begins."""
 

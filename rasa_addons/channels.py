@@ -21,8 +21,6 @@ from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from ssp_coach.text import has_lone_surrogate
-
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE = int(os.environ.get("SSP_MAX_MESSAGE", "2000"))
@@ -32,6 +30,14 @@ TOO_LONG = f"消息太长（最多 {MAX_MESSAGE} 字），请精简后分几次�
 BAD_BODY = "请求格式不正确：需要一个 JSON 对象，sender 和 message 为字符串，metadata 为对象。"
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+
+def _has_lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+        return False
+    except UnicodeEncodeError:
+        return True
 
 
 def check_fields(body: Any) -> Optional[str]:
@@ -48,7 +54,7 @@ def check_fields(body: Any) -> Optional[str]:
         return BAD_BODY
     if channel is not None and not isinstance(channel, str):
         return BAD_BODY
-    if any(isinstance(v, str) and has_lone_surrogate(v) for v in (sender, message, channel)):
+    if any(isinstance(v, str) and _has_lone_surrogate(v) for v in (sender, message, channel)):
         return "消息包含无效字符（不成对的代理字符），请重新输入。"
     if isinstance(message, str) and len(message) > MAX_MESSAGE:
         return TOO_LONG
@@ -67,7 +73,7 @@ def guarded(on_new_message: OnNewMessage) -> OnNewMessage:
     async def handler(message: UserMessage) -> Any:
         text = message.text
         if text is not None and (not isinstance(text, str) or len(text) > MAX_MESSAGE
-                                 or has_lone_surrogate(text)):
+                                 or _has_lone_surrogate(text)):
             shown = len(text) if isinstance(text, str) else type(text).__name__
             logger.warning("refused a message from %.64s (%s characters)", message.sender_id, shown)
             await message.output_channel.send_text_message(message.sender_id, TOO_LONG)

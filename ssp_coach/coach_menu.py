@@ -54,8 +54,6 @@ COMMANDS: Dict[str, Tuple[str, ...]] = {
     "roleplay": ("hint", "end", "help", "restart"),
     "ended": ("start", "start_roleplay", "help", "restart"),
 }
-# Slash intents that are commands in some phase (a menu button, /choose, is an answer, not a command).
-COMMAND_INTENTS = frozenset(c for phase in COMMANDS.values() for c in phase) - {"choose"}
 COMMAND_LABELS = {
     "start": "/start 打开练习菜单",
     "choose": "点菜单按钮",

@@ -54,12 +54,3 @@ def cjk_ratio(text: str) -> float:
     if not chars:
         return 0.0
     return sum(1 for c in chars if _CJK.match(c)) / len(chars)
-
-
-def has_lone_surrogate(text: str) -> bool:
-    """A string that cannot be encoded as UTF-8 (a lone surrogate from a broken client): input to refuse."""
-    try:
-        text.encode("utf-8")
-        return False
-    except UnicodeEncodeError:
-        return True

@@ -9,7 +9,6 @@ from sanic import Blueprint, response
 from ssp_coach.roleplay import coaching
 from ssp_coach.roleplay.catalog import CUSTOMER_TYPES, MODES, OUTCOMES, load_catalog, parse_choice
 from ssp_coach.roleplay.session import SessionState
-from ssp_coach.text import has_lone_surrogate
 
 from . import auth, csrf, rasa_client
 
@@ -24,6 +23,14 @@ def _json(resp_data, status: int = 200):
 
 class BadBody(Exception):
     """The request body is not the JSON object this endpoint expects; the message is for the trainee."""
+
+
+def _has_lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+        return False
+    except UnicodeEncodeError:
+        return True
 
 
 def json_field(request, key: str) -> str:
@@ -41,7 +48,7 @@ def json_field(request, key: str) -> str:
         return ""
     if not isinstance(value, str):
         raise BadBody(f"“{key}”须为文字。")
-    if has_lone_surrogate(value):
+    if _has_lone_surrogate(value):
         raise BadBody("内容包含无法识别的字符，请删除后重试。")
     return value
 
