@@ -182,6 +182,25 @@ def test_moments_of_truth_list_is_graded_by_concepts():
     assert any("至少要写出4个真实一刻" in m for m in short.missing)
 
 
+def test_a_long_written_list_is_read_whole_and_not_penalised_as_a_speech():
+    filler = "这个时刻客户会留下很深的印象，我们要把每个细节都做到位，比客户想的多做一点。" * 16
+    answer = "客户来电时两声内接起；到店时门口迎接并送上茶水；试驾前主动把车准备好；" + filler + "交车三天内做回访。"
+    assert len(answer) > 600 and answer.index("回访") > 600
+    g = grade_answer("moments_of_truth", 0, answer)
+    assert g.passed and g.score == 100 and not g.missing
+    assert "售后回访" in {e["part"] for r in g.requirements for e in r.evidence}
+
+
+def test_an_over_long_reply_loses_the_scorers_points_and_says_why():
+    answer = "您觉得价格有点高，我理解，谁都希望买得划算；其实这个价里已经含了三年的免费保养。" + "另外，" + (
+        "这台车的车身结构、底盘调校、内饰用料和售后网点，我都可以一项一项跟您细说，" * 8
+    )
+    g = grade_answer("objections_agree", 0, answer)
+    short = grade_answer("objections_agree", 0, answer[: answer.index("另外")])
+    assert len(answer) > 300 and g.score < short.score
+    assert any("太长" in m for m in g.missing)
+
+
 @pytest.mark.parametrize("text", ["", "   ", None, 42])
 def test_empty_answer_scores_zero_with_the_scorers_message(text):
     g = grade_answer("objections_agree", 0, text)

@@ -64,6 +64,11 @@ class Exercise:
     requires: Tuple[Requirement, ...]
     min_score: float
 
+    @property
+    def is_list(self) -> bool:
+        """A written list (every requirement is `concepts`) rather than a line said to a customer."""
+        return all(r.kind == "concepts" for r in self.requires)
+
 
 @dataclass(frozen=True)
 class ExerciseBook:

@@ -3,7 +3,8 @@ scorer (score_turn); this module only checks the exercise's requirements against
 
 Grade score = 100 x the mean fulfilment of the requirements (a pattern: the share of its structural
 parts present; FBI: the share of the required parts; a question kind: 0 or 1; a list: named items over the
-minimum, at most 1), minus the scorer's own penalties (anti-patterns, hostile tone, over-long reply).
+minimum, at most 1), minus the scorer's own penalties (anti-patterns, hostile tone, over-long reply; for a
+written list only the anti-patterns that would hurt a customer), each named in the hints.
 An answer passes when every requirement is met, the score reaches the exercise's `min_score`, and
 nothing in it breaks the customer's trust (the role-play's strike anti-patterns).
 """
@@ -23,6 +24,7 @@ from ..text import normalise
 from .catalog import Exercise, Requirement, load_exercises
 
 PENALTY_ITEMS = ("anti.", "hostile", "long_reply")  # the scorer's breakdown items that take points away
+LIST_MAX_CHARS = 4000  # a written list is read whole (a spoken reply: the scorer's max_analysed_chars)
 QUESTION_NAMES = {"open": "开放式提问", "closed": "封闭式提问"}
 
 
@@ -172,7 +174,9 @@ def grade(exercise: Exercise, prompt_index: int, text: Any, messages: Optional[D
     cfg = load_scoring_config()
     answer = text if isinstance(text, str) else ""
     prompt = exercise.prompts[prompt_index]
-    reading = read_turn(answer, prompt.customer, exercise.stage, max_chars=int(cfg["max_analysed_chars"]))
+    written_list = exercise.is_list
+    limit = LIST_MAX_CHARS if written_list else int(cfg["max_analysed_chars"])
+    reading = read_turn(answer, prompt.customer, exercise.stage, max_chars=limit)
     result = score_turn(reading)
     if result["reading"] is None:  # empty or not Chinese: the scorer's own message
         unmet = [_judge(req, reading, result, messages) for req in exercise.requires] if answer.strip() else []
@@ -180,17 +184,24 @@ def grade(exercise: Exercise, prompt_index: int, text: Any, messages: Optional[D
             exercise.id, prompt_index, answer, False, 0, unmet, [result["feedback"]], result["feedback"], []
         )
     requirements = [_judge(req, reading, result, messages) for req in exercise.requires]
-    penalty = sum(b["points"] for b in result["breakdown"] if b["item"].startswith(PENALTY_ITEMS))
-    fulfilment = sum(r.fulfilment for r in requirements) / len(requirements)
-    score = int(round(max(0.0, min(100.0, 100 * fulfilment + penalty))))
     cues = load_cues()
-    strike = bool(set(result["anti_patterns"]) & cues.strike)
-    warnings = [cues.anti_messages[a] for a in result["anti_patterns"]]
-    if strike:
-        warnings.insert(0, messages["strike"] + warnings[0])
-        del warnings[1]
+    strikes = [a for a in result["anti_patterns"] if a in cues.strike]
+    penalties = [b for b in result["breakdown"] if b["item"].startswith(PENALTY_ITEMS)]
+    if written_list:  # a written list is not said to a customer: only what would hurt one counts
+        penalties = [b for b in penalties if b["item"] in {f"anti.{a}" for a in strikes}]
+    fulfilment = sum(r.fulfilment for r in requirements) / len(requirements)
+    score = int(round(max(0.0, min(100.0, 100 * fulfilment + sum(b["points"] for b in penalties)))))
+    counted = {b["item"] for b in penalties}
+    warnings = [cues.anti_messages[a] for a in strikes]
+    if strikes:
+        warnings[0] = messages["strike"] + warnings[0]
+    warnings += [cues.anti_messages[a] for a in result["anti_patterns"] if a not in strikes and f"anti.{a}" in counted]
+    if "hostile" in counted:
+        warnings.append(cfg.messages["hostile"])
     missing = [m for r in requirements for m in r.missing]
-    passed = all(r.met for r in requirements) and score >= exercise.min_score and not strike
+    if "long_reply" in counted:
+        missing.append(cfg.messages["too_long"])
+    passed = all(r.met for r in requirements) and score >= exercise.min_score and not strikes
     return ExerciseGrade(
         exercise.id,
         prompt_index,
