@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from ssp_coach.content import ContentError
-from ssp_coach.exercises import ExerciseError, best_answers, grade, grade_answer, load_exercises
+from ssp_coach.exercises import ExerciseError, best_answers, describe, grade, grade_answer, load_exercises
 from ssp_coach.exercises.catalog import load_exercise_file, parse_exercises
 from ssp_coach.scoring import score_reply
 
@@ -35,6 +35,17 @@ def test_shipped_exercises_cover_the_course_group_tasks():
     assert len(book.exercises["objections_agree"].prompts) == 3
     for ex in book.exercises.values():
         assert ex.title and ex.instructions and ex.prompts and ex.requires
+
+
+def test_describe_shows_a_trainee_the_task_in_chinese_without_ids():
+    book = load_exercises()
+    fbi = describe(book.exercises["usp_fbi"])
+    assert fbi["title"] == "用FBI介绍车型的独特卖点" and fbi["required"] == ["FBI（配备+利益+冲击）"]
+    assert fbi["prompts"][1].startswith("启航E3") and "客户：“电动车的电池" in fbi["prompts"][1]
+    assert describe(book.exercises["needs_guide"])["required"] == ["引导法", "开放式提问"]
+    assert describe(book.exercises["moments_of_truth"])["required"] == ["至少写出4个真实一刻", "至少写出2个超越期望的做法"]
+    for ex in book.exercises.values():
+        assert ex.id not in str(describe(ex))
 
 
 @pytest.mark.parametrize(

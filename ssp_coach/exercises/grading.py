@@ -21,7 +21,7 @@ from ..scoring.patterns.phrases import load_phrasebook
 from ..scoring.patterns.rules import KEY_PARTS
 from ..scoring.weights import load_scoring_config
 from ..text import normalise
-from .catalog import Exercise, Requirement, load_exercises
+from .catalog import Exercise, Requirement, load_exercises, prompt_text
 
 PENALTY_ITEMS = ("anti.", "hostile", "long_reply")  # the scorer's breakdown items that take points away
 LIST_MAX_CHARS = 4000  # a written list is read whole (a spoken reply: the scorer's max_analysed_chars)
@@ -222,6 +222,27 @@ def grade_answer(exercise_id: str, prompt_index: int, text: Any) -> ExerciseGrad
     if exercise is None:
         raise ExerciseError(f"没有这道练习：{exercise_id}")
     return grade(exercise, prompt_index, text, book.messages)
+
+
+def describe(exercise: Exercise) -> Dict[str, Any]:
+    """What a trainee is shown (no internal ids): title, instructions, the prompts, what is required."""
+    book = load_phrasebook().patterns
+    required = []
+    for req in exercise.requires:
+        if req.kind == "technique":
+            required.append(book[req.technique or ""].name)
+        elif req.kind == "fbi":
+            required.append("FBI（" + "+".join(FBI_NAMES[p] for p in req.fbi_parts) + "）")
+        elif req.kind == "question_kind":
+            required.append(QUESTION_NAMES[req.question_kind or "open"])
+        else:
+            required.append(f"至少写出{req.min_count}个{req.label}")
+    return {
+        "title": exercise.title,
+        "instructions": exercise.instructions,
+        "prompts": [prompt_text(p) for p in exercise.prompts],
+        "required": required,
+    }
 
 
 def best_answers(grades: Sequence[ExerciseGrade], n: int) -> List[ExerciseGrade]:
