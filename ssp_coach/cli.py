@@ -1,8 +1,9 @@
-"""`ssp-coach`: a thin dispatcher over the domain package. Subcommands: score, evaluate, bench."""
+"""`ssp-coach`: a thin dispatcher over the domain package. Subcommands: score, evaluate, agreement, bench, grade."""
 
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from .codes import CUSTOMER_TYPES, STAGES
@@ -152,6 +153,53 @@ def cmd_bench(args) -> int:
     return 0
 
 
+def cmd_grade(args) -> int:
+    """Grade a sheet of written exercise answers; a bad row is reported and the rest still graded."""
+    from .content import ContentError
+    from .exercises import load_exercise_file, load_exercises
+    from .exercises.batch import grade_sheet, summarise
+    from .exercises.report import write_report, write_results_csv
+    from .exercises.sheet import SheetError, read_sheet
+
+    try:
+        book = load_exercises()
+        source = Path(args.exercise)
+        if source.is_file():
+            exercise = load_exercise_file(source)
+        elif args.exercise in book.exercises:
+            exercise = book.exercises[args.exercise]
+        else:
+            print(
+                f"找不到练习“{args.exercise}”：既不是一个文件，也不是 content/exercises.yml 里的练习。", file=sys.stderr
+            )
+            return 2
+        try:
+            data = Path(args.answers).read_bytes()
+        except OSError as e:
+            print(f"无法读取答案表 {args.answers}：{e.strerror or e}", file=sys.stderr)
+            return 2
+        rows = read_sheet(data)
+    except (ContentError, SheetError) as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    graded = grade_sheet(exercise, rows, book.messages)
+    summary = summarise(exercise, graded)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    csv_path, html_path = out / f"{exercise.id}_grades.csv", out / f"{exercise.id}_report.html"
+    write_results_csv(csv_path, exercise, graded, summary)
+    write_report(html_path, exercise, summary)
+    for g in graded:
+        if g.problem:
+            print(g.problem, file=sys.stderr)
+    print(
+        f"{exercise.title}：评分 {summary.graded} 条答案，{len(summary.trainees)} 位学员，"
+        f"{len(summary.rejected)} 行未评分；平均分 {summary.mean}，答案通过率 {summary.answer_pass_rate:.0%}"
+    )
+    print(f"结果表：{csv_path}\n报告：{html_path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ssp-coach", description="SSP sales-coaching tools")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -185,6 +233,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="time per reply over the whole corpus")
     p.add_argument("--rounds", type=int, default=1)
     p.set_defaults(func=cmd_bench)
+    p = sub.add_parser("grade", help="grade a sheet of written exercise answers: results CSV + printable HTML report")
+    p.add_argument("exercise", help="a YAML file with one exercise, or an exercise id of content/exercises.yml")
+    p.add_argument("answers", help="CSV with columns 姓名/name, 题号/prompt, 答案/answer (UTF-8 or GBK)")
+    p.add_argument("--out", default=".", help="directory for <id>_grades.csv and <id>_report.html (default: .)")
+    p.set_defaults(func=cmd_grade)
     return parser
 
 
