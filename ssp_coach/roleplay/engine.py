@@ -371,20 +371,26 @@ class _Turn:
             return
         answerable = self._answerable()
         early = self.state.turns <= 2 or self.reading.intent == "greet"
-        if "close" in s:
+        # "周六上午还是周日下午来店里？" outside a sale's closing is an invitation, not a close or a question
+        invitation = "appointment" in s and bool(_OPTION.search(r.text)) and not self.scenario.ends_in_deal
+        if "close" in s and not invitation:
             self._close_attempt()
+        elif invitation:
+            self.say("utter_customer_appointment_ok")
         elif (
             "test_drive" in s
             and self.scenario.id not in ("test_drive", "delivery", "follow_up")
             and not self.state.memory.get("test_drive_accepted")
         ):
             self._test_drive_invitation()
+        elif "thank" in s and "referral" in self.state.facts_revealed and not r.question:
+            self.situation("thanked")  # thanked for a referral already given: not a new request
         elif "referral" in s:
             self._referral_request()
         elif "referrer" in s:
             self.event("referrer_named")  # a friend's name opens the door (转介绍: at least an A-level lead)
             self.situation("referrer_recognised", referrer=self.persona.referrer or "朋友")
-        elif "survey" in s and r.question:
+        elif "survey" in s and r.question and self.scenario.id in AFTER_SALE:
             self.situation("survey_answer")  # the manager's satisfaction call: a rating, and what is left
             self.events.add("survey_answered")
         elif "call_purpose" in s and not (r.question and answerable):
