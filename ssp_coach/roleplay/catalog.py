@@ -376,9 +376,8 @@ def _load_scenarios(base: Optional[Path], objections, topics) -> Dict[str, Scena
     for sid, scenario in scenarios.items():
         for st in scenario.stages:
             if st.process is not None:  # another scenario, or a process the scorer knows (codes.STAGES)
-                require_choice(
-                    st.process, [k for k in scenarios if k != sid] + list(STAGES), f"scenarios.yml {sid}.{st.id}.process"
-                )
+                processes = [k for k in scenarios if k != sid] + list(STAGES)
+                require_choice(st.process, processes, f"scenarios.yml {sid}.{st.id}.process")
             if st.raise_objection and not scenario.objections:
                 raise ContentError(
                     f"scenarios.yml {sid}.{st.id}: raise_objection needs the scenario to list objections"
