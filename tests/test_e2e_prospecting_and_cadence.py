@@ -84,3 +84,17 @@ def test_the_after_sales_cadence_remembers_across_calls(stack):
     state = slots(stack, sender)
     assert state["phase"] == "roleplay" and state["stage"] == "referral" and state["persona_id"] == persona
     assert state["stages_reached"] == ["greeting", "experience", "referral"]
+
+
+def test_the_menu_offers_prospecting_and_takes_its_typed_name(stack):
+    sender = new_sender("menu")
+    stack.say(sender, '/start{"trainee":"工号2001"}')
+    scenario_menu = stack.say(sender, "社交型")
+    titles = [b["title"] for m in scenario_menu for b in m.get("buttons", [])]
+    assert "潜在客户开发：陌生电话" in titles and "潜在客户开发：转介绍电话" in titles, titles
+    assert not any("prospect" in t for t in texts(scenario_menu) + titles)  # no internal ids shown
+    stack.say(sender, "潜在客户开发")
+    opening = stack.say(sender, "练习")
+    assert customer_lines(opening), opening
+    state = slots(stack, sender)
+    assert (state["scenario"], state["persona_id"], state["phase"]) == ("prospect_cold", "han_teacher", "roleplay")

@@ -275,3 +275,12 @@ def test_the_menu_offers_the_prospecting_calls_by_their_chinese_names():
     number = [oid for oid, _ in coach_menu.options("scenario")].index("prospect_referral") + 1
     assert coach_menu.read_answer(str(number), {}, "scenario") == {"scenario": "prospect_referral"}
     assert parse_choice("售后跟踪回访") == {"scenario": "follow_up"}
+
+
+def test_a_referral_asked_again_in_a_later_call_does_not_repeat_the_first_lead():
+    start = begin("social", "follow_up", "wu_designer")
+    state, results, _ = walk(start.state, CADENCE[:9] + ["吴先生您好，我是小李。您身边还有朋友在看车吗？欢迎介绍给我。"])
+    assert state.stage == "quarterly"
+    again = customer(results[-1])[0]
+    assert again.response == "referral_again"
+    assert state.facts_revealed.count("referral") == 1

@@ -534,6 +534,9 @@ class _Turn:
 
     def _referral_request(self) -> None:
         fact = self.persona.facts.get("referral")
+        if "referral" in self.state.facts_revealed:
+            self.situation("referral_again")  # asked again (3-month call): the lead given before stands
+            return
         if fact and self.state.trust >= self.dyn["thresholds"]["emotional_reveal"]:
             self._emit(fact.answer, "fact.referral")
             if "referral" not in self.state.facts_revealed:

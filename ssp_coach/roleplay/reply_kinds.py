@@ -13,6 +13,7 @@ KINDS = {
         "utter_customer_closed_answer",
         "utter_customer_good_question",
         "survey_answer",
+        "referral_again",
     ),
     "evades": ("tmd_evasion", "utter_customer_referral_later"),
     "reacts_to_claim": (
