@@ -10,9 +10,9 @@ from ssp_coach.roleplay.catalog import (CUSTOMER_TYPES, MODES, build_catalog, lo
                                         scenario_menu)
 
 ROLEPLAY_FILES = ["personas.yml", "products.yml", "scenarios.yml", "objections.yml", "question_topics.yml",
-                  "prospect_levels.yml", "roleplay.yml"]
+                  "prospect_levels.yml", "roleplay.yml", "after_sale_memory.yml"]
 SCENARIOS = ["reception", "phone", "needs", "presentation", "test_drive", "negotiation", "closing", "delivery",
-             "follow_up", "full_visit"]
+             "follow_up", "full_visit", "prospect_cold", "prospect_referral"]
 OBJECTIONS = ["too_expensive", "competitor_cheaper", "dearer_than_expected", "bargain", "no_need", "cannot_afford",
               "cannot_decide", "not_convinced", "think_it_over", "sluggish_acceleration", "old_engine"]
 
@@ -50,6 +50,10 @@ def test_catalog_has_the_required_content():
     ("展厅接待", {"scenario": "reception"}),
     ("商品介绍", {"scenario": "presentation"}),
     ("售后跟踪回访", {"scenario": "follow_up"}),
+    ("潜在客户开发", {"scenario": "prospect_cold"}),
+    ("陌生电话", {"scenario": "prospect_cold"}),
+    ("转介绍电话", {"scenario": "prospect_referral"}),
+    ("潜在客户开发：转介绍电话", {"scenario": "prospect_referral"}),
     ("练习模式", {"mode": "practice"}),
     ("考核", {"mode": "exam"}),
     ("考覈模式", {"mode": "exam"}),
@@ -93,6 +97,10 @@ def test_copy_of_content_builds(content_copy):
     ("objections.yml", lambda d: d["objections"]["bargain"]["lines"]["social"].pop(), ["objections.yml", "bargain", "social"]),
     ("scenarios.yml", lambda d: d["scenarios"][0]["stages"][0]["exit"].update(signals=["dance"]), ["scenarios.yml", "reception", "dance"]),
     ("products.yml", lambda d: d["products"][0]["features"][0].pop("impact"), ["products.yml", "s5", "impact"]),
+    ("after_sale_memory.yml", lambda d: d["concerns"].pop("zhao_engineer"), ["after_sale_memory.yml", "zhao_engineer"]),
+    ("personas.yml", lambda d: d["personas"][-1].update(only_in=["nowhere"]), ["personas.yml", "only_in", "nowhere"]),
+    ("scenarios.yml", lambda d: next(s for s in d["scenarios"] if s["id"] == "follow_up")["stages"][2]["call"].pop("fresh"),
+     ["scenarios.yml", "follow_up", "call", "fresh"]),
     ("roleplay.yml", lambda d: d["thresholds"].pop("deal"), ["roleplay.yml", "thresholds", "deal"]),
     ("question_topics.yml", lambda d: d["topics"]["usage"].pop("keywords"), ["question_topics.yml", "usage", "keywords"]),
     # a coach example shown with every product may not promise hybrid fuel figures to a petrol buyer

@@ -121,13 +121,22 @@ def test_a_strike_caps_the_overall_and_a_walk_out_too():
 
 FOLLOW_UP = {"scenario": "follow_up", "outcome": "prospect", "reason": "ended",
              "stages_reached": [{"id": "greeting"}, {"id": "experience"}, {"id": "referral"}]}
+LAST_CALL = dict(FOLLOW_UP, stages_reached=FOLLOW_UP["stages_reached"] + [{"id": "manager"}, {"id": "quarterly"}])
 
 
-def test_follow_up_does_not_end_after_the_referral_while_next_contact_is_reachable():
-    turns = [turn("您身边有朋友最近在看车吗？欢迎介绍给我。")]
-    assert [i["id"] for i in reachable_items(FOLLOW_UP, turns)] == ["next_contact"]
-    turns.append(turn("有任何问题随时找我，三个月后我再给您打电话。"))
-    assert reachable_items(FOLLOW_UP, turns) == []
+def test_follow_up_does_not_end_after_the_referral_while_later_calls_are_ahead():
+    turns = [turn("您身边有朋友最近在看车吗？欢迎介绍给我。"), turn("有任何问题随时找我，三个月后我再给您打电话。")]
+    ahead = {i["id"] for i in reachable_items(FOLLOW_UP, turns)}
+    assert {"survey", "thank_purchase", "service_invite", "update_info"} <= ahead
+    assert not ahead & {"referral", "next_contact"}
+
+
+def test_follow_up_ends_in_the_three_month_call_once_its_steps_are_done():
+    turns = [turn("您的车快到五千公里了，我帮您预约下周六上午来做首保，您看方便吗？")]
+    assert [i["id"] for i in reachable_items(LAST_CALL, turns)] == ["event_invite", "thank_referral", "update_info"]
+    turns += [turn("月底店里有车主自驾活动，欢迎您来。谢谢您上次给我介绍朋友！"),
+              turn("顺便确认一下，您的电话和地址有没有变化？我更新一下档案。")]
+    assert reachable_items(LAST_CALL, turns) == []
 
 
 def test_items_of_passed_stages_do_not_hold_the_customer():
@@ -146,7 +155,9 @@ def test_reachable_items_takes_the_session_state_too():
 
     state = SessionState(phase="roleplay", scenario="follow_up", stage="referral",
                          stages_reached=["greeting", "experience", "referral"])
-    assert {i["id"] for i in reachable_items(state, [])} == {"referral", "next_contact"}
+    reachable = {i["id"] for i in reachable_items(state, [])}
+    assert {"referral", "next_contact", "photos", "survey", "update_info"} <= reachable
+    assert not reachable & {"identify", "car_use"}
 
 
 def test_full_visit_included_items_belong_to_the_stage_of_their_process():

@@ -43,6 +43,10 @@ ACTS = (
     "next_step",
     "product",
     "ask_name",
+    "call_purpose",
+    "referrer",
+    "thank",
+    "survey",
 )
 
 

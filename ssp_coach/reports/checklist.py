@@ -20,7 +20,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional
 from ..codes import FBI_PARTS, PATTERN_CODES
 from ..content import ContentError, load_yaml, require, require_choice
 from ..paths import content_dir
-from ..reading.phrases import ANTI_CODES, OBJECTION_TECHNIQUES, PROBES, TMD
+from ..reading.phrases import ACTS, ANTI_CODES, OBJECTION_TECHNIQUES, PROBES, TMD
 from ..reading.phrases import CLOSING_TECHNIQUES as CLOSING_CODES
 from ..text import normalise
 
@@ -125,6 +125,9 @@ def _check(key: str, value: Any, where: str) -> Callable[[_Turn], bool]:
     if key == "anti_pattern":
         wanted = set(_choices(value, ANTI_PATTERNS, where))
         return lambda t: bool(wanted & set(_field(t, "anti_patterns") or []))
+    if key == "act":  # a dialogue act of the turn's one reading (content/phrases/acts.yml)
+        wanted = set(_choices(value, ACTS, where))
+        return lambda t: bool(wanted & set(_field(t, "reading", "acts") or []))
     if key == "intent":
         wanted = set(_texts(value, where))
         return lambda t: t.intent in wanted
@@ -136,7 +139,7 @@ def _check(key: str, value: Any, where: str) -> Callable[[_Turn], bool]:
         return lambda t: any(p.search(t.text) for p in patterns)
     raise ContentError(
         f"{where}: unknown condition '{key}' (known: technique, question_kind, probe, tmd, fbi, "
-        "fbi_complete, objection_step, objection_technique, closing, anti_pattern, intent, "
+        "fbi_complete, objection_step, objection_technique, closing, anti_pattern, act, intent, "
         "keywords, regex)"
     )
 

@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
+from ..codes import STAGES
 from ..content import ContentError, load_yaml, require, require_choice
 from ..text import normalise
 
@@ -41,6 +42,20 @@ class Persona:
     tolerance: int
     facts: Dict[str, Fact]
     opening: Dict[str, str] = field(default_factory=dict)
+    only_in: List[str] = field(default_factory=list)  # scenarios this persona is kept for (empty: any)
+    lead: Optional[str] = None  # prospecting: where the cold-call lead came from (车展留资…)
+    referrer: Optional[str] = None  # prospecting: who referred this prospect (您的同事赵工)
+
+
+@dataclass
+class Call:
+    """The start of a new call in a scenario made of several calls (the after-sales cadence): the coach
+    announces the time jump, the customer picks up and refers back to what was said in an earlier call."""
+
+    announce: str
+    recall: str  # the hidden fact whose earlier mention the customer brings back
+    recalled: Dict[str, List[str]]  # per customer type: opening lines when `recall` was revealed before
+    fresh: Dict[str, List[str]]  # per customer type: opening lines otherwise
 
 
 @dataclass
@@ -66,6 +81,7 @@ class Stage:
     example: str
     raise_objection: bool = False
     process: Optional[str] = None  # the SSP process this stage practises, when it differs from the scenario
+    call: Optional[Call] = None  # this stage opens a new call (a time jump)
 
 
 @dataclass
@@ -91,6 +107,10 @@ class Scenario:
 
     def stage_index(self, stage_id: Optional[str]) -> int:
         return next((i for i, s in enumerate(self.stages) if s.id == stage_id), 0)
+
+    def next_call(self, stage_id: Optional[str]) -> Optional[Stage]:
+        """The first stage of the call after the current one (None in the last or only call)."""
+        return next((s for s in self.stages[self.stage_index(stage_id) + 1 :] if s.call), None)
 
 
 @dataclass
@@ -118,6 +138,7 @@ class Catalog:
     topics: Dict[str, Topic]
     prospect_levels: List[Dict[str, Any]]
     dynamics: Dict[str, Any]
+    concerns: Dict[str, str] = field(default_factory=dict)  # persona id -> the small problem it reports after sale
 
     def topic_label(self, topic_id: str) -> str:
         topic = self.topics.get(topic_id)
@@ -143,6 +164,10 @@ SIGNALS = (
     "process",
     "next_step",
     "goodbye",
+    "call_purpose",
+    "referrer",
+    "thank",
+    "survey",
 )
 REQUIRED_FACTS = (
     "usage",
@@ -270,6 +295,10 @@ def _load_personas(base: Optional[Path], products, objections, topics) -> Dict[s
         opening = raw.get("opening") or {}
         if not isinstance(opening, dict):
             raise ContentError(f"{w}.opening: expected a mapping of scenario id to line")
+        only_in = _str_list(raw, "only_in", w) if "only_in" in raw else []
+        for key in ("lead", "referrer"):
+            if key in raw and not (isinstance(raw[key], str) and raw[key].strip()):
+                raise ContentError(f"{w}.{key}: expected a non-empty string")
         personas[pid] = Persona(
             pid,
             require(raw, "name", str, w),
@@ -285,6 +314,9 @@ def _load_personas(base: Optional[Path], products, objections, topics) -> Dict[s
             tolerance,
             facts,
             opening,
+            only_in,
+            raw.get("lead"),
+            raw.get("referrer"),
         )
     for ctype, label in CUSTOMER_TYPES.items():
         if sum(1 for p in personas.values() if p.type == ctype) < 2:
@@ -318,6 +350,7 @@ def _load_scenarios(base: Optional[Path], objections, topics) -> Dict[str, Scena
                     require(st, "example", str, sw),
                     bool(st.get("raise_objection", False)),
                     st.get("process"),
+                    _call(st["call"], f"{sw}.call", topics) if "call" in st else None,
                 )
             )
         scenario_objections = _str_list(raw, "objections", w)
@@ -342,13 +375,39 @@ def _load_scenarios(base: Optional[Path], objections, topics) -> Dict[str, Scena
         )
     for sid, scenario in scenarios.items():
         for st in scenario.stages:
-            if st.process is not None:
-                require_choice(st.process, [k for k in scenarios if k != sid], f"scenarios.yml {sid}.{st.id}.process")
+            if st.process is not None:  # another scenario, or a process the scorer knows (codes.STAGES)
+                processes = [k for k in scenarios if k != sid] + list(STAGES)
+                require_choice(st.process, processes, f"scenarios.yml {sid}.{st.id}.process")
             if st.raise_objection and not scenario.objections:
                 raise ContentError(
                     f"scenarios.yml {sid}.{st.id}: raise_objection needs the scenario to list objections"
                 )
     return scenarios
+
+
+def _call(raw: Any, where: str, topics: Dict[str, Topic]) -> Call:
+    recall = require_choice(require(raw, "recall", str, where), topics, f"{where}.recall")
+    openings = {}
+    for key in ("recalled", "fresh"):
+        per_type = _per_type(require(raw, key, dict, where), f"{where}.{key}")
+        for ctype in CUSTOMER_TYPES:
+            _str_list(per_type, ctype, f"{where}.{key}")
+        openings[key] = per_type
+    return Call(require(raw, "announce", str, where), recall, openings["recalled"], openings["fresh"])
+
+
+def _load_concerns(base: Optional[Path], personas: Dict[str, Persona]) -> Dict[str, str]:
+    """content/after_sale_memory.yml: each after-sale persona's small problem, said back in later calls."""
+    where = "after_sale_memory.yml"
+    concerns = require(load_yaml(where, base), "concerns", dict, where)
+    for pid, text in concerns.items():
+        require_choice(pid, personas, f"{where}: concerns")
+        if not isinstance(text, str) or not text.strip():
+            raise ContentError(f"{where}: concerns.{pid}: expected a non-empty string")
+    for pid, persona in personas.items():
+        if "satisfaction" in persona.facts and pid not in concerns:
+            raise ContentError(f"{where}: concerns: missing '{pid}' (the persona has a satisfaction fact)")
+    return concerns
 
 
 def _load_dynamics(base: Optional[Path]) -> Dict[str, Any]:
@@ -450,14 +509,19 @@ def build_catalog(base: Optional[Path] = None) -> Catalog:
     ]
     _check_product_neutral(shown_with_any_product, products)
     _check_openings_fit_every_persona(scenarios)
+    personas = _load_personas(base, products, objections, topics)
+    for persona in personas.values():
+        for sid in persona.only_in:
+            require_choice(sid, scenarios, f"personas.yml: {persona.id}.only_in")
     return Catalog(
-        personas=_load_personas(base, products, objections, topics),
+        personas=personas,
         products=products,
         scenarios=scenarios,
         objections=objections,
         topics=topics,
         prospect_levels=_load_levels(base),
         dynamics=dynamics,
+        concerns=_load_concerns(base, personas),
     )
 
 
@@ -488,6 +552,8 @@ _ALIASES = {
         "closing": ["成交", "签约"],
         "delivery": ["交付", "交车"],
         "follow_up": ["回访", "跟踪", "售后"],
+        "prospect_cold": ["潜在客户", "陌生电话", "车展线索", "开发"],
+        "prospect_referral": ["转介绍电话", "推荐人", "老客户推荐"],
         "full_visit": ["完整", "全流程", "全程"],
     },
     "mode": {"practice": ["练习"], "exam": ["考核", "考试", "测验"]},

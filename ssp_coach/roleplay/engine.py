@@ -15,7 +15,7 @@ from ..reading import TurnReading, read_turn
 from ..scoring import score_turn
 from ..scoring.weights import load_scoring_config
 from . import coaching, lines
-from .catalog import CUSTOMER_TYPES, MODES, OUTCOMES, Catalog, Objection, Persona, Scenario, load_catalog
+from .catalog import CUSTOMER_TYPES, MODES, OUTCOMES, Catalog, Objection, Persona, Scenario, Stage, load_catalog
 from .responses import fill
 from .session import SessionState
 from .turn_view import TurnView
@@ -125,8 +125,10 @@ def start(
 
 
 def _pick_persona(catalog: Catalog, customer_type: str, scenario: Scenario, rng: random.Random) -> Persona:
-    """A persona of the type; those with objections this scenario can raise are preferred."""
-    of_type = [p for p in catalog.personas.values() if p.type == customer_type]
+    """A persona of the type kept for this scenario if there is one (prospects for prospecting), else one
+    kept for no scenario; those with objections this scenario can raise are preferred."""
+    of_type = [p for p in catalog.personas.values() if p.type == customer_type and scenario.id in p.only_in]
+    of_type = of_type or [p for p in catalog.personas.values() if p.type == customer_type and not p.only_in]
     suited = [p for p in of_type if set(p.objections) & set(scenario.objections)]
     return rng.choice(suited or of_type)
 
@@ -201,6 +203,11 @@ def take_turn(state: SessionState, reading: TurnReading, assessment: Dict[str, A
         done.messages.insert(0, Message("coach", text=f"客户道别了，{turn.scenario.title}练习结束。"))
         return _with_prefix(done, turn.messages)
     turn.remember_asked()
+    if turn.call_done and not new.memory.get("call_goal_noted"):
+        new.memory["call_goal_noted"] = True
+        turn.messages.append(
+            Message("coach", text="这通电话的目标已经完成：按课程约定下次联系、感谢并道别，挂断后进入下一通电话。")
+        )
     if turn.goal_done and not new.memory.get("goal_noted"):
         new.memory["goal_noted"] = True
         turn.messages.append(
@@ -219,6 +226,9 @@ def take_turn(state: SessionState, reading: TurnReading, assessment: Dict[str, A
                 ),
             )
         )
+    if turn.next_call:
+        turn.messages.extend(turn.next_call)
+        new.memory["asked"] = (turn.next_call[-1].text or "").rstrip("～~。 ").endswith(("?", "？"))
     return TurnResult(new, turn.messages)
 
 
@@ -250,6 +260,8 @@ class _Turn:
         self.deal = False
         self.scenario_complete = False  # the customer said goodbye
         self.goal_done = False  # the scenario's last stage was completed in this turn
+        self.call_done = False  # the current call's last stage was completed in this turn (more calls follow)
+        self.next_call: List[Message] = []  # the time jump to the next call, said after the coach's note
 
     # -- helpers
     def _said(self) -> List[str]:
@@ -312,7 +324,7 @@ class _Turn:
         else:
             self._general_turn(long_speech)
         self._apply_trust()
-        if not self.deal:
+        if not self.deal and not self.next_call:
             self._advance_stage()
         self._mood_line()
 
@@ -349,22 +361,42 @@ class _Turn:
                 return  # the customer does not answer questions in a reply like that
         if "goodbye" in s and r.length <= 40:
             self.say("utter_customer_goodbye")
-            self.scenario_complete = True
+            nxt = self.scenario.next_call(self.state.stage)
+            if nxt is None:
+                self.scenario_complete = True
+            else:
+                self._start_call(nxt)  # the call is over; the next one in the cadence begins
             return
         if problem and r.question is None:
             return
         answerable = self._answerable()
         early = self.state.turns <= 2 or self.reading.intent == "greet"
-        if "close" in s:
+        # "周六上午还是周日下午来店里？" outside a sale's closing is an invitation, not a close or a question
+        invitation = "appointment" in s and bool(_OPTION.search(r.text)) and not self.scenario.ends_in_deal
+        if "close" in s and not invitation:
             self._close_attempt()
+        elif invitation:
+            self.say("utter_customer_appointment_ok")
         elif (
             "test_drive" in s
             and self.scenario.id not in ("test_drive", "delivery", "follow_up")
             and not self.state.memory.get("test_drive_accepted")
         ):
             self._test_drive_invitation()
+        elif "thank" in s and "referral" in self.state.facts_revealed and not r.question:
+            self.situation("thanked")  # thanked for a referral already given: not a new request
         elif "referral" in s:
             self._referral_request()
+        elif "referrer" in s:
+            self.event("referrer_named")  # a friend's name opens the door (转介绍: at least an A-level lead)
+            self.situation("referrer_recognised", referrer=self.persona.referrer or "朋友")
+        elif "survey" in s and r.question and self.scenario.id in AFTER_SALE:
+            self.situation("survey_answer")  # the manager's satisfaction call: a rating, and what is left
+            self.events.add("survey_answered")
+        elif "call_purpose" in s and not (r.question and answerable):
+            self.situation("purpose_heard")
+        elif "thank" in s and not r.question:
+            self.situation("thanked")
         elif "ask_name" in s and r.question:
             self.situation("gives_name", surname=self.persona.name[:1])
         elif r.reading.question.probe == "summarise" and r.question:
@@ -502,6 +534,9 @@ class _Turn:
 
     def _referral_request(self) -> None:
         fact = self.persona.facts.get("referral")
+        if "referral" in self.state.facts_revealed:
+            self.situation("referral_again")  # asked again (3-month call): the lead given before stands
+            return
         if fact and self.state.trust >= self.dyn["thresholds"]["emotional_reveal"]:
             self._emit(fact.answer, "fact.referral")
             if "referral" not in self.state.facts_revealed:
@@ -650,6 +685,26 @@ class _Turn:
         else:
             self.say("utter_customer_objection_progress")
 
+    # -- calls of a cadence
+    def _start_call(self, first: Stage) -> None:
+        """Hang up and jump in time to the next call: the coach announces it, the customer picks up and,
+        when it came up in an earlier call, brings back what was said (one persona, one memory)."""
+        call = first.call
+        if call is None:
+            raise KeyError(first.id)
+        self.state.stage = first.id
+        if first.id not in self.state.stages_reached:
+            self.state.stages_reached.append(first.id)
+        self.state.memory.pop("call_goal_noted", None)
+        recalled = call.recall in self.state.facts_revealed
+        pool = [fill(t, self.variables) for t in (call.recalled if recalled else call.fresh)[self.ctype]]
+        text = lines.choose(pool, self._said(), self.rng)
+        self.state.memory["said"] = lines.remember(self._said(), text)
+        self.next_call = [
+            Message("coach", text=fill(call.announce, self.variables)),
+            Message("customer", text=text, response="call_recalled" if recalled else "call_opening"),
+        ]
+
     # -- stage progress and mood
     def _advance_stage(self) -> None:
         stage = self.scenario.stage(self.state.stage)
@@ -663,6 +718,9 @@ class _Turn:
             self.goal_done = True  # the role-play goes on until a goodbye, a deal, a walk-out or /end
             return
         nxt = self.scenario.stages[index + 1]
+        if nxt.call is not None:
+            self.call_done = True  # the next call starts when the trainee says goodbye and hangs up
+            return
         self.state.stage = nxt.id
         if nxt.id not in self.state.stages_reached:
             self.state.stages_reached.append(nxt.id)
@@ -733,6 +791,9 @@ def _variables(catalog: Catalog, persona: Persona) -> Dict[str, Any]:
         "floor": f"{product.price['floor']:g}",
         "competitor": product.competitor["name"],
         "competitor_price": f"{float(product.competitor['price']):g}",
+        "lead": persona.lead or "",
+        "referrer": persona.referrer or "",
+        "concern": catalog.concerns.get(persona.id, "上次说的小问题"),
     }
 
 

@@ -12,6 +12,8 @@ KINDS = {
         "utter_customer_guarded",
         "utter_customer_closed_answer",
         "utter_customer_good_question",
+        "survey_answer",
+        "referral_again",
     ),
     "evades": ("tmd_evasion", "utter_customer_referral_later"),
     "reacts_to_claim": (
@@ -46,15 +48,20 @@ KINDS = {
         "utter_customer_appointment_ok",
         "utter_customer_overview_ok",
         "utter_customer_process_ok",
+        "purpose_heard",
     ),
     "relationship": (
         "utter_customer_praised",
         "utter_customer_small_talk",
         "utter_customer_warming",
         "utter_customer_cooling",
+        "referrer_recognised",
+        "thanked",
     ),
     "confused": ("utter_customer_confused", "utter_customer_off_topic"),
     "filler": ("utter_customer_neutral",),
+    # a new call of a cadence picks up (after the coach's time jump), with or without a memory of earlier calls
+    "call_opening": ("call_recalled", "call_opening"),
 }
 
 
