@@ -7,7 +7,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Sanic, response
 from sanic.exceptions import InvalidUsage, PayloadTooLarge
 
-from . import chat, progress, review
+from . import chat, class_admin, class_board, class_join, progress, review
+from .class_store import ClassStore
 from .config import WebConfig
 from .login_guard import LoginGuard
 from .review_store import ReviewStore
@@ -39,6 +40,7 @@ def create_app(config: Optional[WebConfig] = None, name: str = "ssp_coach_web") 
     app.ctx.config = config
     app.ctx.review = ReviewStore(config.review_db_url)
     app.ctx.reader = TrackerReader(config.tracker_db_url)
+    app.ctx.classes = ClassStore(app.ctx.review.engine)
     app.ctx.login_guard = LoginGuard.from_env(app.ctx.review)
     templates = Environment(
         loader=FileSystemLoader(str(HERE / "templates")),
@@ -51,6 +53,9 @@ def create_app(config: Optional[WebConfig] = None, name: str = "ssp_coach_web") 
     app.blueprint(chat.bp)
     app.blueprint(review.bp)
     app.blueprint(progress.bp)
+    app.blueprint(class_join.bp)
+    app.blueprint(class_admin.bp)
+    app.blueprint(class_board.bp)
 
     @app.exception(PayloadTooLarge)
     async def too_large(request, _error):
@@ -65,7 +70,7 @@ def create_app(config: Optional[WebConfig] = None, name: str = "ssp_coach_web") 
         resp.headers.setdefault("Content-Security-Policy", CSP)
         resp.headers.setdefault("X-Content-Type-Options", "nosniff")
         resp.headers.setdefault("Referrer-Policy", "same-origin")
-        if request.path.startswith(("/review", "/api/", "/progress")):
+        if request.path.startswith(("/review", "/api/", "/progress", "/class")):
             resp.headers["Cache-Control"] = "no-store"
 
     return app
