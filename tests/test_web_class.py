@@ -233,6 +233,61 @@ def test_the_board_streams_changes_without_reload(site):
     assert anonymous.request("GET", f"{klass['path']}/board/{assignment}/events")[0] == 401
 
 
+def _finished(trainee: str, overall: float, reply: str, echo: bool, checklist_done: bool):
+    """A finished role-play whose reply does (echo=True) or misses the 认同法 echo part, and whose scorecard
+    has two checklist items."""
+    events = roleplay_events(trainee, new_id(), overall=overall, reply=reply)
+    for event in events:
+        if isinstance(event, SlotSet) and event.key == "last_assessment" and echo:
+            event.value = dict(event.value, missing=[], score=90, evidence=event.value["evidence"] + [
+                {"label": "agree", "part": "echo", "start": 0, "end": 2, "text": reply[:2]}])
+        if isinstance(event, SlotSet) and event.key == "summary" and event.value:
+            event.value["scorecard"]["checklist"] = [
+                {"id": "greeting", "label": "主动问候", "done": True},
+                {"id": "ask_name", "label": "询问称呼", "done": checklist_done}]
+    return events
+
+
+def test_results_leaderboard_distribution_misses_and_csv(site):
+    server, coach, tracker = site
+    klass = create_class(coach, "九班")
+    names = ("甲", "乙", "丙", "丁")
+    members = {n: join(server, klass["code"], n)[0] for n in names}
+    assignment = assign(coach, klass, customer_type="social")
+    convs = {n: start(members[n], assignment)[2] for n in names}
+    write_conversation(tracker, convs["甲"], _finished("甲（九班）", 64, "甲的回答，您说得对", False, True))
+    write_conversation(tracker, convs["乙"], _finished("乙（九班）", 88, "空间大是吧，您说得对，乙的示范回答", True, True))
+    write_conversation(tracker, convs["丙"], _finished("丙（九班）", 64, "丙的回答，您说得对", False, False))
+    path = f"{klass['path']}/results/{assignment}"
+    status, _, page = coach.request("GET", path)
+    assert status == 200
+    board_rows = re.findall(r'<td class="num">(\d+)</td><td class="who-cell"><span class="who">(.+?)</span>', page)
+    assert board_rows == [("1", "乙"), ("2", "甲"), ("2", "丙")], "ties share a rank; 丁 has not finished"
+    assert "已完成 3/4 人" in page
+    checklist = dict(re.findall(r"<tr><td>(.+?)</td><td class=\"num\">(\d+/\d+)</td></tr>", page))
+    assert checklist == {"主动问候": "3/3", "询问称呼": "2/3"}
+    # the most common miss, with 乙's reply (the one that did it) offered as the example
+    miss = re.search(r"<legend><b>(.+?)</b>：缺失 (\d+) 次", page)
+    assert miss.group(2) == "2"
+    example = re.search(r'name="show" value="(\d+)"\s*> 空间大是吧', page)
+    assert example, "the best reply that did the missed part is offered"
+    assert "甲的回答" not in page.split("常见失误")[1].split("隐藏学员姓名")[0].split(miss.group(1))[1]
+    # the trainer shows it, names hidden
+    _, _, shown = coach.request("GET", f"{path}?show={example.group(1)}&names=0")
+    quote = re.search(r'<div id="shown-examples".*?</div>', shown, re.S).group(0)
+    assert "乙的示范回答" in quote and "— 乙" not in quote
+    _, _, named = coach.request("GET", f"{path}?show={example.group(1)}")
+    assert "— 乙" in re.search(r'<div id="shown-examples".*?</div>', named, re.S).group(0)
+    # CSV, Chinese headers
+    status, headers, body = coach.request("GET", f"{path}/results.csv")
+    assert status == 200 and headers["content-type"].startswith("text/csv")
+    rows = list(__import__("csv").reader(body.lstrip("\ufeff").splitlines()))
+    assert rows[0][:9] == ["学员", "工号", "小组", "练习", "客户类型", "状态", "轮数", "结果", "总分"]
+    by_name = {r[0]: r for r in rows[1:]}
+    assert by_name["乙"][8] == "88.0" and by_name["丁"][5] == "未开始" and by_name["乙"][9] == "80.0"
+    assert Client(server.url).request("GET", f"{path}/results.csv")[0] == 401
+
+
 def test_wrong_codes_are_throttled_per_address(site):
     """Last in the module: every client here shares 127.0.0.1, which this test locks out (SSP_JOIN_LIMIT=4)."""
     server, coach, _ = site
@@ -244,3 +299,4 @@ def test_wrong_codes_are_throttled_per_address(site):
         assert status == 404 and "班级码不正确" in body["error"]
     _, status, body = join(server, klass["code"], "王芳", client=guesser)
     assert status == 429 and "太多" in body["error"], "even the right code, until the window has passed"
+

@@ -7,7 +7,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Sanic, response
 from sanic.exceptions import InvalidUsage, PayloadTooLarge
 
-from . import chat, class_admin, class_board, class_join, progress, review
+from . import chat, class_admin, class_board, class_join, class_results, progress, review
 from .class_store import ClassStore
 from .config import WebConfig
 from .login_guard import LoginGuard
@@ -56,6 +56,7 @@ def create_app(config: Optional[WebConfig] = None, name: str = "ssp_coach_web") 
     app.blueprint(class_join.bp)
     app.blueprint(class_admin.bp)
     app.blueprint(class_board.bp)
+    app.blueprint(class_results.bp)
 
     @app.exception(PayloadTooLarge)
     async def too_large(request, _error):
