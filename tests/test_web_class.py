@@ -97,6 +97,9 @@ def test_joining_binds_the_member_and_wrong_codes_are_throttled(site):
     assert status == 200 and body["trainee"] == "张伟 1001（一班）"
     _, _, me = trainee.request("GET", "/class/api/me")
     assert json.loads(me)["class"]["name"] == "一班"
+    # the chat knows the member before any conversation exists (it then opens one, no name dialog)
+    _, _, history = trainee.request("GET", "/api/history")
+    assert json.loads(history) == {"trainee": "张伟 1001（一班）", "messages": [], "mode": ""}
     assert join(server, first["code"], "张伟", "1001")[1] == 409, "same name and number twice in one class"
     # the other class's code joins the other class, never this one
     other, status, body = join(server, second["code"], "李娜")

@@ -188,8 +188,8 @@ def _coach_error(coach_text: str):
 async def history(request):
     session = auth.trainee_session(request)
     conv = tab_conversation(request, session)
-    if not session.get("who") or not conv:
-        return _json({"trainee": None, "messages": [], "mode": ""})
+    if not session.get("who") or not conv:  # a class member who just joined has a name but no conversation
+        return _json({"trainee": session.get("who") or None, "messages": [], "mode": ""})
     try:
         events = await rasa_client.tracker_events(request.app.ctx.config, conv)
     except rasa_client.RasaUnavailable as error:
