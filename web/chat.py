@@ -168,7 +168,8 @@ async def chat(request):
     try:
         if not text.strip().startswith("/") and await _roleplay_over(config, conv):
             return _json({"messages": await _new_setup(config, session["who"], conv, text)})
-        answers = await rasa_client.send(config, conv, message, session["who"])
+        extra = class_join.start_metadata(request, conv) if message.lstrip().startswith("/start_roleplay") else {}
+        answers = await rasa_client.send(config, conv, message, session["who"], extra)
     except rasa_client.RasaUnavailable as error:
         return _json({"error": str(error), "retry": True}, 503)
     if not answers:  # never show the trainee nothing

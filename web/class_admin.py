@@ -8,7 +8,7 @@ from typing import Any, Dict, Optional
 import segno
 from sanic import Blueprint, response
 
-from ssp_coach.roleplay.catalog import CUSTOMER_TYPES, MODES
+from ssp_coach.roleplay.catalog import CUSTOMER_TYPES, MODES, load_catalog
 
 from . import auth
 from .class_join import EMPLOYEE_RE, NAME_RE, store
@@ -106,8 +106,19 @@ async def class_page(request, class_id: str):
         scenario_choices=scenarios(),
         type_choices={**{c: label("customer_type", c) for c in CUSTOMER_TYPES}, **CLASS_CUSTOMER_CHOICES},
         mode_choices=MODES,
+        persona_choices=persona_choices(),
         error=request.args.get("error", ""),
     )
+
+
+def persona_choices() -> Dict[str, str]:
+    """ "" (no fixed customer), then each persona as 「马总（支配型）」."""
+    try:
+        personas = load_catalog().personas
+    except Exception:  # noqa: BLE001 - content errors must not take the page down
+        personas = {}
+    named = {pid: f"{p.name}（{label('customer_type', p.type)}）" for pid, p in personas.items()}
+    return {"": "不指定（按客户类型挑选）", **dict(sorted(named.items(), key=lambda x: x[1]))}
 
 
 def _back(class_id: str, error: str = ""):
@@ -161,6 +172,11 @@ async def create_assignment(request, class_id: str):
         return missing
     scenario, ctype, mode = _form(request, "scenario"), _form(request, "customer_type"), _form(request, "mode")
     minutes, group = _form(request, "minutes") or "0", _form(request, "group") or "0"
+    persona = _form(request, "persona")
+    if persona:
+        if persona not in persona_choices():
+            return _back(class_id, "请选择一位客户，或选“不指定”。")
+        ctype = load_catalog().personas[persona].type  # the fixed customer decides the type
     if scenario not in scenarios():
         return _back(class_id, "请选择场景。")
     if ctype not in CUSTOMER_TYPES and ctype not in CLASS_CUSTOMER_CHOICES:
@@ -171,5 +187,7 @@ async def create_assignment(request, class_id: str):
         return _back(class_id, f"时间限制应为 0 到 {MAX_MINUTES} 分钟（0 表示不限时）。")
     if not group.isdigit() or int(group) > klass["groups"]:
         return _back(class_id, "请选择全班或一个小组。")
-    a = store(request).create_assignment(class_id, int(group) or None, scenario, ctype, mode, int(minutes))
+    a = store(request).create_assignment(
+        class_id, int(group) or None, scenario, ctype, mode, int(minutes), persona=persona or None
+    )
     return response.redirect(f"/review/classes/{class_id}/board/{a.id}")

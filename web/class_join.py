@@ -184,6 +184,14 @@ def start_attempt(request, session: Dict[str, Any], assignment_id: str, conv: st
     return {"customer_type": ctype, "scenario": a.scenario, "mode": a.mode}, ""
 
 
+def start_metadata(request, conv: str) -> Dict[str, str]:
+    """Channel metadata for the /start_roleplay of an assignment with a fixed customer (the action server
+    reads it; a typed payload cannot choose the persona)."""
+    attempt = store(request).attempt_for_conversation(conv)
+    a = store(request).get_assignment(attempt["assignment_id"]) if attempt else None
+    return {"persona": a.persona} if a is not None and a.persona else {}
+
+
 def assignment_state(request, conv: Optional[str]) -> Optional[Dict[str, Any]]:
     """For the chat header: whether this conversation belongs to an assignment that has ended."""
     if not conv:

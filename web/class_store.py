@@ -61,6 +61,7 @@ assignments = sa.Table(
     sa.Column("scenario", sa.String(32), nullable=False),
     sa.Column("customer_type", sa.String(32), nullable=False),  # a type code, "random" or "rotate"
     sa.Column("mode", sa.String(16), nullable=False),
+    sa.Column("persona", sa.String(64), nullable=True),  # everyone meets this customer (None = picked per member)
     sa.Column("minutes", sa.Integer, nullable=False),  # time limit, 0 = none
     sa.Column("revealed", sa.Boolean, nullable=False, default=False),  # exam scores shown on the board
     sa.Column("created_at", sa.Float, nullable=False),
@@ -119,6 +120,7 @@ class Assignment:
     scenario: str
     customer_type: str
     mode: str
+    persona: Optional[str]
     minutes: int
     revealed: bool
     created_at: float
@@ -296,7 +298,14 @@ class ClassStore:
 
     # -- assignments -----------------------------------------------------------------------------
     def create_assignment(
-        self, class_id: str, group_no: Optional[int], scenario: str, customer_type: str, mode: str, minutes: int
+        self,
+        class_id: str,
+        group_no: Optional[int],
+        scenario: str,
+        customer_type: str,
+        mode: str,
+        minutes: int,
+        persona: Optional[str] = None,
     ) -> Assignment:
         assignment_id = secrets.token_hex(8)
         with self.engine.begin() as c:
@@ -308,6 +317,7 @@ class ClassStore:
                     scenario=scenario,
                     customer_type=customer_type,
                     mode=mode,
+                    persona=persona,
                     minutes=minutes,
                     revealed=False,
                     created_at=time.time(),

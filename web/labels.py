@@ -198,6 +198,8 @@ def customer_choice(code: Any) -> str:
 def assignment_summary(a: Any) -> str:
     """「需求分析 · 社交型 · 练习 · 15 分钟」 for a web.class_store.Assignment."""
     parts = [label("scenario", a.scenario), customer_choice(a.customer_type), label("mode", a.mode)]
+    if getattr(a, "persona", None):
+        parts.insert(2, f"客户 {persona(a.persona)}")
     if a.minutes:
         parts.append(f"{a.minutes} 分钟")
     if a.group_no:
