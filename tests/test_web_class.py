@@ -101,6 +101,11 @@ def test_joining_binds_the_member_and_wrong_codes_are_throttled(site):
     _, _, history = trainee.request("GET", "/api/history")
     assert json.loads(history) == {"trainee": "张伟 1001（一班）", "messages": [], "mode": ""}
     assert join(server, first["code"], "张伟", "1001")[1] == 409, "same name and number twice in one class"
+    for bad_name in ("", "<b>张</b>", "张（一班）", "\ud800", "很" * 21):
+        _, status, body = join(server, first["code"], bad_name)
+        assert status == 400 and "请输入姓名" in body["error"], bad_name
+    _, status, body = join(server, first["code"], "王芳", "10 01")
+    assert status == 400 and "工号" in body["error"]
     # the other class's code joins the other class, never this one
     other, status, body = join(server, second["code"], "李娜")
     assert status == 200 and body["class"] == "二班"

@@ -77,8 +77,16 @@ def _body(request) -> Dict[str, Any]:
 
 
 def _text(body: Dict[str, Any], key: str) -> str:
+    """The field as text; "" when absent, not text, or not storable (a lone surrogate such as "\ud800"),
+    so the caller's format check answers with its Chinese message."""
     value = body.get(key)
-    return value.strip() if isinstance(value, str) else ""
+    if not isinstance(value, str):
+        return ""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return ""
+    return value.strip()
 
 
 @bp.get("")
