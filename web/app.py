@@ -7,10 +7,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Sanic, response
 from sanic.exceptions import InvalidUsage, PayloadTooLarge
 
-from . import chat, class_admin, class_board, class_join, class_results, progress, review
+from . import chat, class_admin, class_board, class_join, class_pairs, class_results, progress, review
 from .class_store import ClassStore
 from .config import WebConfig
 from .login_guard import LoginGuard
+from .pair_store import PairStore
 from .review_store import ReviewStore
 from .tracker_reader import TrackerReader
 
@@ -41,6 +42,7 @@ def create_app(config: Optional[WebConfig] = None, name: str = "ssp_coach_web") 
     app.ctx.review = ReviewStore(config.review_db_url)
     app.ctx.reader = TrackerReader(config.tracker_db_url)
     app.ctx.classes = ClassStore(app.ctx.review.engine)
+    app.ctx.pairs = PairStore(app.ctx.review.engine)
     app.ctx.login_guard = LoginGuard.from_env(app.ctx.review)
     templates = Environment(
         loader=FileSystemLoader(str(HERE / "templates")),
@@ -57,6 +59,7 @@ def create_app(config: Optional[WebConfig] = None, name: str = "ssp_coach_web") 
     app.blueprint(class_admin.bp)
     app.blueprint(class_board.bp)
     app.blueprint(class_results.bp)
+    app.blueprint(class_pairs.bp)
 
     @app.exception(PayloadTooLarge)
     async def too_large(request, _error):

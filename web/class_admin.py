@@ -10,7 +10,7 @@ from sanic import Blueprint, response
 
 from ssp_coach.roleplay.catalog import CUSTOMER_TYPES, MODES, load_catalog
 
-from . import auth
+from . import auth, class_pairs
 from .class_join import EMPLOYEE_RE, NAME_RE, store
 from .class_store import NameTaken
 from .labels import CLASS_CUSTOMER_CHOICES, assignment_summary, group_name, label, scenarios
@@ -107,6 +107,8 @@ async def class_page(request, class_id: str):
         type_choices={**{c: label("customer_type", c) for c in CUSTOMER_TYPES}, **CLASS_CUSTOMER_CHOICES},
         mode_choices=MODES,
         persona_choices=persona_choices(),
+        card_choices={k: v for k, v in persona_choices().items() if k},
+        rooms=class_pairs.rooms_view(request, class_id),
         error=request.args.get("error", ""),
     )
 
