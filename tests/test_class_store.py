@@ -100,3 +100,26 @@ def test_join_failures_are_counted_per_address_within_the_window(classes):
     assert classes.join_failures_since("10.0.0.1", time.time() - 60) == 3
     assert classes.join_failures_since("10.0.0.2", time.time() - 60) == 1
     assert classes.join_failures_since("10.0.0.1", time.time() + 1) == 0
+
+
+def test_pair_rooms_lines_ticks_and_rotation(classes):
+    from web.pair_store import PairStore, agreement, role_of
+
+    pairs = PairStore(classes.engine)
+    klass = classes.create_class("分组班", "2026-11-30", 0, "trainer")
+    ids = [classes.join(klass["id"], n, "", uuid.uuid4().hex).id for n in ("甲", "乙", "丙")]
+    room_id = pairs.create_room(klass["id"], "needs", "ma_owner", ids)
+    room = pairs.room_of_member(ids[2])
+    assert room["id"] == room_id and [role_of(room, m) for m in ids] == ["consultant", "customer", "observer"]
+    said = pairs.add_line(room_id, 0, "consultant", ids[0], "您说得对", {"techniques": ["agree"], "score": 70})
+    pairs.add_line(room_id, 0, "customer", ids[1], "嗯", None)
+    assert agreement(pairs.lines_of(room_id)) is None, "nothing ticked yet"
+    pairs.tick(said, ids[2], ["agree", "praise"], "还行")
+    pairs.tick(said, ids[2], ["agree"], "认同到位")  # a new tick replaces the earlier one
+    rows = pairs.lines_of(room_id)
+    assert rows[0]["ticked"] == ["agree"] and rows[0]["comment"] == "认同到位" and rows[1]["ticked"] is None
+    assert agreement(rows) == 100.0
+    pairs.rotate(room_id)
+    room = pairs.get_room(room_id)
+    assert [role_of(room, m) for m in ids] == ["customer", "observer", "consultant"]
+    assert [r["id"] for r in pairs.rooms_of(klass["id"])] == [room_id]
