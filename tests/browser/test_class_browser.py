@@ -131,6 +131,13 @@ def test_a_trainer_and_six_trainees_run_one_exercise(stack, browser):
     admin.click("text=结果与讲评")
     expect(admin.locator("#leaderboard tbody tr")).to_have_count(len(TRAINEES))
     shot(admin, "class-results-projector")
+    phone_results = trainer.new_page()
+    phone_results.set_viewport_size(PHONE)
+    phone_results.goto(admin.url)
+    expect(phone_results.locator("#leaderboard tbody tr")).to_have_count(len(TRAINEES))
+    assert phone_results.evaluate("document.body.scrollWidth") <= PHONE["width"] + 1, "tables scroll in their box"
+    shot(phone_results, "class-results-phone")
+    phone_results.close()
     csv_link = admin.locator("a", has_text="导出 CSV").get_attribute("href")
     csv_text = admin.request.get(stack.web_url + csv_link).text()
     assert csv_text.lstrip("\ufeff").startswith("学员,工号,小组")
