@@ -185,9 +185,12 @@ class ActionStartRoleplay(Action):
 
     def run(self, dispatcher, tracker, domain):
         choices = {q: tracker.get_slot(q) for q in coach_menu.QUESTIONS}
+        # a class exercise's fixed customer: set by the web app in the channel metadata, never by a payload
+        persona = (tracker.latest_message.get("metadata") or {}).get("persona")
         try:
             result = engine.start(choices["customer_type"], choices["scenario"], choices["mode"],
-                                  trainee=trainee_identity(tracker))
+                                  trainee=trainee_identity(tracker),
+                                  persona_id=persona if isinstance(persona, str) else None)
         except ValueError as error:  # the engine's own Chinese message (unknown type, scenario or mode)
             emit.coach(dispatcher, str(error), buttons=START_BUTTON)
             return _menu_cleared()

@@ -7,9 +7,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Sanic, response
 from sanic.exceptions import InvalidUsage, PayloadTooLarge
 
-from . import chat, progress, review
+from . import chat, class_admin, class_board, class_join, class_pairs, class_results, progress, review
+from .class_store import ClassStore
 from .config import WebConfig
 from .login_guard import LoginGuard
+from .pair_store import PairStore
 from .review_store import ReviewStore
 from .tracker_reader import TrackerReader
 
@@ -39,6 +41,8 @@ def create_app(config: Optional[WebConfig] = None, name: str = "ssp_coach_web") 
     app.ctx.config = config
     app.ctx.review = ReviewStore(config.review_db_url)
     app.ctx.reader = TrackerReader(config.tracker_db_url)
+    app.ctx.classes = ClassStore(app.ctx.review.engine)
+    app.ctx.pairs = PairStore(app.ctx.review.engine)
     app.ctx.login_guard = LoginGuard.from_env(app.ctx.review)
     templates = Environment(
         loader=FileSystemLoader(str(HERE / "templates")),
@@ -51,6 +55,11 @@ def create_app(config: Optional[WebConfig] = None, name: str = "ssp_coach_web") 
     app.blueprint(chat.bp)
     app.blueprint(review.bp)
     app.blueprint(progress.bp)
+    app.blueprint(class_join.bp)
+    app.blueprint(class_admin.bp)
+    app.blueprint(class_board.bp)
+    app.blueprint(class_results.bp)
+    app.blueprint(class_pairs.bp)
 
     @app.exception(PayloadTooLarge)
     async def too_large(request, _error):
@@ -65,7 +74,7 @@ def create_app(config: Optional[WebConfig] = None, name: str = "ssp_coach_web") 
         resp.headers.setdefault("Content-Security-Policy", CSP)
         resp.headers.setdefault("X-Content-Type-Options", "nosniff")
         resp.headers.setdefault("Referrer-Policy", "same-origin")
-        if request.path.startswith(("/review", "/api/", "/progress")):
+        if request.path.startswith(("/review", "/api/", "/progress", "/class")):
             resp.headers["Cache-Control"] = "no-store"
 
     return app

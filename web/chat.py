@@ -10,7 +10,7 @@ from ssp_coach.roleplay import coaching
 from ssp_coach.roleplay.catalog import CUSTOMER_TYPES, MODES, OUTCOMES, load_catalog, parse_choice
 from ssp_coach.roleplay.session import SessionState
 
-from . import auth, csrf, rasa_client
+from . import auth, class_join, csrf, rasa_client
 
 bp = Blueprint("chat")
 MAX_MESSAGE = 2000
@@ -57,9 +57,29 @@ def _csrf_failed(request, session):
     return None if csrf.valid(request, session["csrf"]) else _json({"error": "页面已过期，请刷新后重试。"}, 403)
 
 
+# -- each browser tab holds its own conversation ------------------------------------------------
+CONVERSATION_HEADER = "x-conversation"
+
+
+def conversation_token(request, session: dict) -> str:
+    """The tab's conversation, signed with the identity it belongs to (kept in the tab's sessionStorage
+    and sent back in the X-Conversation header), so a second tab's 新对话 leaves this tab's role-play alone."""
+    return auth.sign(request.app.ctx.config.secret_key, {"conv": session["conv"], "who": session["who"]})
+
+
+def tab_conversation(request, session: dict) -> Optional[str]:
+    """The conversation of the calling tab: its signed token when it has one for the current identity,
+    else the one last opened on this device (the cookie)."""
+    token = auth.unsign(request.app.ctx.config.secret_key, request.headers.get(CONVERSATION_HEADER))
+    if token and token.get("who") == session.get("who") and isinstance(token.get("conv"), str):
+        return token["conv"]
+    return session.get("conv")
+
+
 @bp.get("/")
 async def chat_page(request):
     session = auth.trainee_session(request)
+    class_join.sync_identity(request, session)
     html = request.app.ctx.render("chat.html", csrf_token=session["csrf"], trainee=session.get("who") or "")
     resp = response.html(html)
     auth.save_trainee_session(request, resp, session)
@@ -78,7 +98,9 @@ async def identify(request):
         return _json({"error": str(error)}, 400)
     if not IDENTITY_RE.match(who):
         return _json({"error": "请输入姓名或工号（最多 40 个字，不含特殊符号）。"}, 400)
-    session.update(who=who)
+    if class_join.reserved_identity(request, who):
+        return _json({"error": "这是班级学员的名字格式，请直接输入您的姓名或工号；课堂练习请从班级页面加入。"}, 400)
+    session.update(who=who, member=None)
     return _fresh_conversation(request, session)
 
 
@@ -88,17 +110,34 @@ async def new_conversation(request):
     failed = _csrf_failed(request, session)
     if failed:
         return failed
+    class_join.sync_identity(request, session)
     if not session.get("who"):
         return _json({"error": "请先输入姓名或工号。"}, 401)
-    return _fresh_conversation(request, session)
+    try:
+        assignment = json_field(request, "assignment")
+    except BadBody as error:
+        return _json({"error": str(error)}, 400)
+    if not assignment:
+        return _fresh_conversation(request, session)
+    conv = auth.new_conversation_id()
+    choice, problem = class_join.start_attempt(request, session, assignment, conv)
+    if choice is None:
+        return _json({"error": problem}, 409)
+    return _fresh_conversation(request, session, conv, "/start_roleplay" + json.dumps(choice))
 
 
-def _fresh_conversation(request, session: dict):
-    """A new conversation id for this trainee, and the /start message that opens the coach menu."""
-    session["conv"] = auth.new_conversation_id()
-    resp = _json(
-        {"trainee": session["who"], "start": "/start" + json.dumps({"trainee": session["who"]}, ensure_ascii=False)}
-    )
+def _fresh_conversation(request, session: dict, conv: Optional[str] = None, then: str = ""):
+    """A new conversation id for this trainee, and the /start message that opens the coach menu
+    (`then`: the message that follows it, e.g. an assignment's /start_roleplay)."""
+    session["conv"] = conv or auth.new_conversation_id()
+    body = {
+        "trainee": session["who"],
+        "start": "/start" + json.dumps({"trainee": session["who"]}, ensure_ascii=False),
+        "conversation": conversation_token(request, session),
+    }
+    if then:
+        body["then"] = then
+    resp = _json(body)
     auth.save_trainee_session(request, resp, session)
     return resp
 
@@ -109,7 +148,8 @@ async def chat(request):
     failed = _csrf_failed(request, session)
     if failed:
         return failed
-    if not session.get("who") or not session.get("conv"):
+    conv = tab_conversation(request, session)
+    if not session.get("who") or not conv:
         return _json({"error": "请先输入姓名或工号。"}, 401)
     try:
         text = json_field(request, "message")
@@ -126,16 +166,17 @@ async def chat(request):
             return _json({"error": "暂时连接不上对话服务，请稍后重试。您输入的内容已保留。", "retry": True}, 503)
         return _coach_error(rasa_client.COACH_DOWN)
     try:
-        if not text.strip().startswith("/") and await _roleplay_over(config, session["conv"]):
-            return _json({"messages": await _new_setup(config, session, text)})
-        answers = await rasa_client.send(config, session["conv"], message, session["who"])
+        if not text.strip().startswith("/") and await _roleplay_over(config, conv):
+            return _json({"messages": await _new_setup(config, session["who"], conv, text)})
+        extra = class_join.start_metadata(request, conv) if message.lstrip().startswith("/start_roleplay") else {}
+        answers = await rasa_client.send(config, conv, message, session["who"], extra)
     except rasa_client.RasaUnavailable as error:
         return _json({"error": str(error), "retry": True}, 503)
     if not answers:  # never show the trainee nothing
         rasa_client.forget_action_server_health(config)
         if not await rasa_client.action_server_up(config):  # it died during the turn
             return _coach_error(rasa_client.COACH_EMPTY)
-        answers = [{"recipient_id": session["conv"], "text": rasa_client.COACH_NO_REPLY}]
+        answers = [{"recipient_id": conv, "text": rasa_client.COACH_NO_REPLY}]
     return _json({"messages": answers})
 
 
@@ -147,10 +188,11 @@ def _coach_error(coach_text: str):
 @bp.get("/api/history")
 async def history(request):
     session = auth.trainee_session(request)
-    if not session.get("who") or not session.get("conv"):
-        return _json({"trainee": None, "messages": [], "mode": ""})
+    conv = tab_conversation(request, session)
+    if not session.get("who") or not conv:  # a class member who just joined has a name but no conversation
+        return _json({"trainee": session.get("who") or None, "messages": [], "mode": ""})
     try:
-        events = await rasa_client.tracker_events(request.app.ctx.config, session["conv"])
+        events = await rasa_client.tracker_events(request.app.ctx.config, conv)
     except rasa_client.RasaUnavailable as error:
         return _json({"error": str(error), "trainee": session["who"]}, 503)
     return _json(
@@ -158,6 +200,7 @@ async def history(request):
             "trainee": session["who"],
             "messages": rasa_client.history_items(events),
             "mode": rasa_client.current_mode(events),
+            "conversation": auth.sign(request.app.ctx.config.secret_key, {"conv": conv, "who": session["who"]}),
         }
     )
 
@@ -176,10 +219,9 @@ async def _roleplay_over(config, conv: str) -> bool:
     return slots.get("phase") == "ended"
 
 
-async def _new_setup(config, session: dict, text: str) -> List[Dict[str, Any]]:
+async def _new_setup(config, who: str, conv: str, text: str) -> List[Dict[str, Any]]:
     """/start (the set-up menu) instead of 「练习还没开始」; a typed menu answer such as 「社交型」 is
     passed on as the first answer."""
-    who, conv = session["who"], session["conv"]
     answers = await rasa_client.send(config, conv, rasa_client.safe_message("/start", who), who)
     if len(text.strip()) <= MENU_ANSWER_CHARS and _menu_answer(text):
         answers += await rasa_client.send(config, conv, text, who)
@@ -199,13 +241,18 @@ async def header(request):
     """The chat header for the caller's own conversation (the id only ever comes from the signed
     cookie, as for /api/chat). Chinese titles only; the trust meter and next step only in practice."""
     session = auth.trainee_session(request)
-    if not session.get("who") or not session.get("conv"):
+    conv = tab_conversation(request, session)
+    if not session.get("who") or not conv:
         return _json({"error": "没有进行中的对话。"}, 404)
     try:
-        slots = await rasa_client.tracker_slots(request.app.ctx.config, session["conv"])
+        slots = await rasa_client.tracker_slots(request.app.ctx.config, conv)
     except rasa_client.RasaUnavailable as error:
         return _json({"error": str(error)}, 503)
-    return _json(roleplay_header(slots))
+    out = roleplay_header(slots)
+    assignment = class_join.assignment_state(request, conv)
+    if assignment is not None:
+        out["assignment"] = assignment
+    return _json(out)
 
 
 def roleplay_header(slots: Dict[str, Any]) -> Dict[str, Any]:

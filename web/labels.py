@@ -180,3 +180,28 @@ def label(kind: str, code) -> str:
         "evidence": {**PATTERNS, **EXTRA_LABELS},
     }
     return table.get(kind, {}).get(code, str(code))
+
+
+# -- classroom (web/class_*.py) --------------------------------------------------------------------
+CLASS_CUSTOMER_CHOICES = {"random": "随机", "rotate": "轮换（按学员依次分配）"}
+MEMBER_STATES = {"waiting": "未开始", "running": "进行中", "finished": "已完成"}
+
+
+def group_name(group_no: Any) -> str:
+    return f"第{group_no}组" if isinstance(group_no, int) and group_no > 0 else "全班"
+
+
+def customer_choice(code: Any) -> str:
+    return CLASS_CUSTOMER_CHOICES.get(code) or label("customer_type", code)
+
+
+def assignment_summary(a: Any) -> str:
+    """「需求分析 · 社交型 · 练习 · 15 分钟」 for a web.class_store.Assignment."""
+    parts = [label("scenario", a.scenario), customer_choice(a.customer_type), label("mode", a.mode)]
+    if getattr(a, "persona", None):
+        parts.insert(2, f"客户 {persona(a.persona)}")
+    if a.minutes:
+        parts.append(f"{a.minutes} 分钟")
+    if a.group_no:
+        parts.append(group_name(a.group_no))
+    return " · ".join(parts)

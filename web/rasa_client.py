@@ -3,7 +3,7 @@
 import asyncio
 import json
 import time
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 from urllib.parse import quote
 
 import aiohttp
@@ -76,12 +76,15 @@ async def _request(method: str, url: str, timeout: float, **kwargs) -> Any:
         raise RasaUnavailable("暂时连接不上对话服务，请稍后重试。") from None
 
 
-async def send(config, sender: str, text: str, trainee: str) -> List[Dict[str, Any]]:
+async def send(
+    config, sender: str, text: str, trainee: str, extra: Optional[Dict[str, str]] = None
+) -> List[Dict[str, Any]]:
+    """`extra`: more channel metadata (e.g. a class exercise's fixed persona); the trainee always wins."""
     answer = await _request(
         "POST",
         f"{config.rasa_url}/webhooks/rest/webhook",
         config.rasa_timeout,
-        json={"sender": sender, "message": text, "metadata": {"trainee": trainee}},
+        json={"sender": sender, "message": text, "metadata": dict(extra or {}, trainee=trainee)},
     )
     return answer if isinstance(answer, list) else []
 

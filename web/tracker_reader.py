@@ -16,7 +16,17 @@ from ssp_coach.codes import PATTERN_CODES as PATTERNS
 from ssp_coach.transcript import COACH_MARK, SCORECARD_MARK
 
 # Slots copied onto the role-play whenever they change while it runs.
-ROLEPLAY_SLOTS = ("trainee", "customer_type", "scenario", "mode", "persona_id", "outcome", "p_level", "summary")
+ROLEPLAY_SLOTS = (
+    "trainee",
+    "customer_type",
+    "scenario",
+    "mode",
+    "persona_id",
+    "outcome",
+    "p_level",
+    "summary",
+    "stage",
+)
 LIST_SLOTS = ROLEPLAY_SLOTS + ("roleplay_id", "trust", "last_assessment")
 ROLEPLAY_ID_RE = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
 
@@ -60,6 +70,7 @@ class RolePlay:
     slots: Dict[str, Any] = field(default_factory=dict)
     trust: List[float] = field(default_factory=list)  # trust at the start, then after each turn
     turns: int = 0  # assessed trainee replies
+    turn_scores: List[float] = field(default_factory=list)  # each assessed reply's score, in order
     lines: List[Line] = field(default_factory=list)
 
     def _text(self, name: str) -> str:
@@ -194,6 +205,9 @@ class _Splitter:
                 last.trust_after = trust
         elif name == "last_assessment" and isinstance(value, dict):
             rp.turns += 1
+            score = _number(value.get("score"))
+            if score is not None:
+                rp.turn_scores.append(score)
             if rp.trust:
                 rp.trust.append(rp.trust[-1])
             last = self._last_trainee_line()
@@ -255,6 +269,23 @@ class TrackerReader:
             sa.select(t)
             .where(
                 sa.or_(t.c.type_name == "restart", sa.and_(t.c.type_name == "slot", t.c.action_name.in_(LIST_SLOTS)))
+            )
+            .order_by(t.c.sender_id, t.c.id)
+        )
+        with self.engine.connect() as conn:
+            return self._split(conn.execute(query), with_lines=False)
+
+    def roleplays_of(self, conversation_ids: Iterable[str]) -> List[RolePlay]:
+        """The role-plays of these conversations, without transcripts (as list_roleplays)."""
+        ids = sorted(set(conversation_ids))
+        if not ids or not self._has_table():
+            return []
+        t = events_table
+        query = (
+            sa.select(t)
+            .where(
+                t.c.sender_id.in_(ids),
+                sa.or_(t.c.type_name == "restart", sa.and_(t.c.type_name == "slot", t.c.action_name.in_(LIST_SLOTS))),
             )
             .order_by(t.c.sender_id, t.c.id)
         )

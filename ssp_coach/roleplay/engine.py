@@ -81,8 +81,15 @@ class TurnResult:
 
 
 def start(
-    customer_type: str, scenario: str, mode: str, trainee: Optional[str] = None, seed: Optional[int] = None
+    customer_type: str,
+    scenario: str,
+    mode: str,
+    trainee: Optional[str] = None,
+    seed: Optional[int] = None,
+    persona_id: Optional[str] = None,
 ) -> TurnResult:
+    """A new role-play. `persona_id` (a class exercise where everyone meets the same customer) is used when
+    it names a persona of the customer type; otherwise a persona of the type is picked."""
     catalog = load_catalog()
     rng = random.Random(seed)
     if customer_type == "random":
@@ -94,7 +101,12 @@ def start(
     if mode not in MODES:
         raise ValueError(f"未知的模式：{mode}。可选：练习或考核。")
     chosen = catalog.scenarios[scenario]
-    persona = _pick_persona(catalog, customer_type, chosen, rng)
+    fixed = catalog.personas.get(persona_id or "")
+    persona = (
+        fixed
+        if fixed is not None and fixed.type == customer_type
+        else _pick_persona(catalog, customer_type, chosen, rng)
+    )
     first = chosen.stages[0]
     state = SessionState(
         trainee=trainee,

@@ -21,6 +21,18 @@
   var nextButton = document.getElementById("rp-next");
   var PLACEHOLDER = input.placeholder;
   var headerRequest = 0;
+  // This tab's own conversation (signed by the server): another tab's 新对话 does not take it over.
+  var TAB_KEY = "ssp-conversation";
+  var endingAssignment = false;
+  var assignmentPoll = null;
+
+  function tabConversation() {
+    try { return window.sessionStorage.getItem(TAB_KEY) || ""; } catch (e) { return ""; }
+  }
+  function keepConversation(token) {
+    if (!token) return;
+    try { window.sessionStorage.setItem(TAB_KEY, token); } catch (e) { /* private mode: the cookie's one */ }
+  }
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -33,6 +45,7 @@
 
   function api(method, path, body) {
     var options = { method: method, credentials: "same-origin", headers: { "X-CSRF-Token": csrfToken } };
+    if (tabConversation()) options.headers["X-Conversation"] = tabConversation();
     if (body !== undefined) {
       options.headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(body);
@@ -175,8 +188,25 @@
   function refreshHeader() {
     var mine = ++headerRequest;   // only the latest answer is shown
     return api("GET", "/api/header").then(function (h) {
-      if (mine === headerRequest) showHeader(h);
+      if (mine === headerRequest) { showHeader(h); followAssignment(h); }
     }, function () { if (mine === headerRequest) header.hidden = true; });
+  }
+
+  // A class assignment: when the trainer ends it (or its time is up) the running role-play is ended
+  // and scored; while it runs, the header is checked every few seconds for that.
+  function followAssignment(h) {
+    var running = h.assignment && h.phase === "roleplay";
+    if (running && h.assignment.ended && !endingAssignment && !busy) {
+      endingAssignment = true;
+      showStatus("培训师已结束本次练习，正在为您评分…");
+      send("/end", null, false, function () { endingAssignment = false; clearStatus(); });
+    }
+    if (running && !assignmentPoll) {
+      assignmentPoll = setInterval(function () { if (!busy) refreshHeader(); }, 4000);
+    } else if (!running && assignmentPoll) {
+      clearInterval(assignmentPoll);
+      assignmentPoll = null;
+    }
   }
 
   function revealInTurn(messages, i, after) {
@@ -224,6 +254,10 @@
 
   // 再练一次 on the progress page links here with ?customer_type=…&scenario=…[&mode=…]: a new conversation
   // opens with /start (which carries the trainee) and then goes straight to that role-play.
+  var assignmentId = (function () {
+    var id = new URLSearchParams(window.location.search).get("assignment") || "";
+    return /^[0-9a-f]{16}$/.test(id) ? id : "";
+  })();
   var again = (function () {
     var params = new URLSearchParams(window.location.search);
     var code = /^[a-z_]{1,40}$/;
@@ -323,8 +357,17 @@
       (data.messages || []).forEach(function (m) {
         if (m.sender === "trainee") addTrainee(m.text); else addBot(m);
       });
-      if (!(data.messages || []).length || again) {
-        api("POST", "/api/new").then(function (d) { startConversation(d.start); });
+      keepConversation(data.conversation);
+      if (assignmentId) {
+        var id = assignmentId;
+        assignmentId = "";
+        api("POST", "/api/new", { assignment: id }).then(function (d) {
+          keepConversation(d.conversation);
+          again = d.then || null;
+          startConversation(d.start);
+        }, function (error) { showStatus(error.message); });
+      } else if (!(data.messages || []).length || again) {
+        api("POST", "/api/new").then(function (d) { keepConversation(d.conversation); startConversation(d.start); });
       } else {
         refreshHeader();
       }
@@ -337,6 +380,7 @@
     var errorBox = document.getElementById("identify-error");
     api("POST", "/api/identify", { trainee: name }).then(function (data) {
       errorBox.hidden = true;
+      keepConversation(data.conversation);
       showTrainee(data.trainee);
       startConversation(data.start);
     }, function (error) { errorBox.textContent = error.message; errorBox.hidden = false; });
@@ -357,7 +401,7 @@
   });
   document.getElementById("new-chat").addEventListener("click", function () {
     if (busy) return;
-    api("POST", "/api/new").then(function (data) { startConversation(data.start); },
+    api("POST", "/api/new").then(function (data) { keepConversation(data.conversation); startConversation(data.start); },
                                  function (error) { showStatus(error.message); });
   });
   document.getElementById("switch-trainee").addEventListener("click", function () {
