@@ -7,7 +7,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Sanic, response
 from sanic.exceptions import InvalidUsage, PayloadTooLarge
 
-from . import chat, progress, review
+from . import chat, cohort_views, progress, review
 from .config import WebConfig
 from .login_guard import LoginGuard
 from .review_store import ReviewStore
@@ -51,6 +51,7 @@ def create_app(config: Optional[WebConfig] = None, name: str = "ssp_coach_web") 
     app.blueprint(chat.bp)
     app.blueprint(review.bp)
     app.blueprint(progress.bp)
+    app.blueprint(cohort_views.bp)
 
     @app.exception(PayloadTooLarge)
     async def too_large(request, _error):

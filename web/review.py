@@ -1,10 +1,9 @@
-"""The trainer review area (/review): login, session list, transcript, comments, overrides,
-cohort view and exports. Every route needs a trainer login (pages redirect, data answers 401)."""
+"""The trainer review area (/review): login, session list, transcript, comments, overrides and exports
+(the cohort views are in cohort_views.py). Every route needs a trainer login (pages redirect, data answers 401)."""
 
 import base64
 import re
 import time
-from collections import defaultdict
 from typing import Dict, List, Optional, Tuple
 
 from sanic import Blueprint, response
@@ -287,39 +286,6 @@ async def accounts_page(request):
 async def unlock_account(request, name: str):
     _ctx(request).login_guard.unlock(name[:64])
     return response.redirect("/review/accounts")
-
-
-# -- cohort ------------------------------------------------------------------------------------
-def _mean(values) -> Optional[float]:
-    values = [v for v in values if v is not None]
-    return round(sum(values) / len(values), 1) if values else None
-
-
-@bp.get("/cohort")
-@auth.trainer_required()
-async def cohort(request):
-    rows = [r for r in load_rows(_ctx(request).reader, _ctx(request).review) if r.rp.trainee]
-    everyone = sorted({r.rp.trainee for r in rows})
-    chosen = [t for t in request.args.getlist("trainee") or [] if t in everyone] or everyone[:8]
-    by_trainee: Dict[str, List[Row]] = defaultdict(list)
-    for r in sorted(rows, key=lambda r: r.rp.started_at):
-        if r.rp.trainee in chosen:
-            by_trainee[r.rp.trainee].append(r)
-    table = [
-        {
-            "trainee": t,
-            "sessions": len(by_trainee[t]),
-            "overall": _mean(r.final_score for r in by_trainee[t]),
-            "patterns": {p: _mean(r.rp.pattern_scores[p] for r in by_trainee[t]) for p in PATTERNS},
-            "last": max((r.rp.started_at for r in by_trainee[t]), default=0),
-        }
-        for t in chosen
-    ]
-    # x axis: the n-th role-play of each trainee, in time order, so progress is comparable across trainees
-    longest = max((len(by_trainee[t]) for t in chosen), default=0)
-    series = [(t, [r.final_score for r in by_trainee[t]] + [None] * (longest - len(by_trainee[t]))) for t in chosen]
-    chart = charts.line_chart(series, [f"第{i}次" for i in range(1, longest + 1)], "每次练习总分（按时间顺序）")
-    return _render(request, "cohort.html", everyone=everyone, chosen=chosen, table=table, chart=chart, when=_when)
 
 
 def _when(ts: float) -> str:

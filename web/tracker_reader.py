@@ -61,6 +61,7 @@ class RolePlay:
     trust: List[float] = field(default_factory=list)  # trust at the start, then after each turn
     turns: int = 0  # assessed trainee replies
     lines: List[Line] = field(default_factory=list)
+    assessments: List[Dict[str, Any]] = field(default_factory=list)  # each assessed reply's, in order
 
     def _text(self, name: str) -> str:
         value = self.slots.get(name)
@@ -194,6 +195,7 @@ class _Splitter:
                 last.trust_after = trust
         elif name == "last_assessment" and isinstance(value, dict):
             rp.turns += 1
+            rp.assessments.append(value)
             if rp.trust:
                 rp.trust.append(rp.trust[-1])
             last = self._last_trainee_line()
@@ -260,6 +262,30 @@ class TrackerReader:
         )
         with self.engine.connect() as conn:
             return self._split(conn.execute(query), with_lines=False)
+
+    def with_replies(self, conversation_ids: Iterable[str]) -> List[RolePlay]:
+        """The role-plays of these conversations with only the trainee's lines (each with its assessment):
+        user and slot events are read, bot messages are not."""
+        ids = sorted(set(conversation_ids))
+        if not ids or not self._has_table():
+            return []
+        t = events_table
+        found: List[RolePlay] = []
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 500):  # bounded IN lists
+                query = (
+                    sa.select(t)
+                    .where(
+                        t.c.sender_id.in_(ids[start : start + 500]),
+                        sa.or_(
+                            t.c.type_name.in_(("restart", "user")),
+                            sa.and_(t.c.type_name == "slot", t.c.action_name.in_(LIST_SLOTS)),
+                        ),
+                    )
+                    .order_by(t.c.sender_id, t.c.id)
+                )
+                found += self._split(conn.execute(query), with_lines=True)
+        return found
 
     def get_roleplay(self, roleplay_id: str) -> Optional[RolePlay]:
         """One role-play with its full transcript, or None."""
