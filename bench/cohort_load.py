@@ -16,7 +16,6 @@ from pathlib import Path
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
-
 from test_web_app import Client, WebServer
 from test_web_tracker_reader import new_id, roleplay_events
 
