@@ -17,11 +17,13 @@ from ssp_coach.roleplay.catalog import CUSTOMER_TYPES, MODES
 from . import auth, charts
 from . import review_corrections as corr
 from .labels import PATTERNS, label, scenarios
+from .paging import page_of
 from .session_list import Row, load_rows
 from .tracker_reader import RolePlay
 from .transcript_view import lines_view
 
 bp = Blueprint("progress", url_prefix="/progress")
+ROLEPLAYS_PER_PAGE = 20
 
 
 def _who(request) -> Optional[str]:
@@ -69,7 +71,17 @@ async def progress_page(request):
     if who is None:
         return response.redirect("/")
     rows = own_rows(request, who)
-    return _render(request, "progress.html", who, rows=rows, chart=trend_chart(rows))
+    page = page_of(rows, request.args.get("page"), ROLEPLAYS_PER_PAGE)
+    return _render(
+        request,
+        "progress.html",
+        who,
+        rows=page.items,
+        total=len(rows),
+        page=page,
+        page_query="",
+        chart=trend_chart(rows),
+    )
 
 
 @bp.get("/<roleplay_id>")

@@ -1,6 +1,7 @@
 """The trainer review area (/review): login, session list, transcript, comments, overrides and exports
 (the cohort views are in cohort_views.py). Every route needs a trainer login (pages redirect, data answers 401)."""
 
+import asyncio
 import base64
 import re
 import time
@@ -15,6 +16,7 @@ from . import review_corrections as corr
 from .export import sessions_csv, turns_csv
 from .labels import PATTERNS, label, scenarios
 from .login_guard import Busy
+from .paging import Page, page_of
 from .session_list import OUTCOME_FILTERS, SORT_KEYS, Filters, Row, load_rows
 from .transcript_view import lines_view
 
@@ -103,13 +105,31 @@ def _filtered(request) -> Tuple[Filters, List[Row]]:
     return filters, rows
 
 
+SESSIONS_PER_PAGE = 50
+
+
+def _list_view(reader, review, args) -> Tuple[Filters, Page, List[str]]:
+    every = load_rows(reader, review)
+    filters = Filters.from_args(args)
+    page = page_of(filters.apply(every), args.get("page"), SESSIONS_PER_PAGE)
+    return filters, page, sorted({r.rp.trainee for r in every if r.rp.trainee})
+
+
 @bp.get("")
 @auth.trainer_required()
 async def session_list(request):
-    filters, rows = _filtered(request)
-    trainees = sorted({r.rp.trainee for r in load_rows(_ctx(request).reader, _ctx(request).review) if r.rp.trainee})
+    filters, page, trainees = await asyncio.to_thread(
+        _list_view, _ctx(request).reader, _ctx(request).review, request.args
+    )
     return _render(
-        request, "review_list.html", filters=filters, rows=rows, sort_keys=SORT_KEYS, trainees=trainees, when=_when
+        request,
+        "review_list.html",
+        filters=filters,
+        rows=page.items,
+        page=page,
+        sort_keys=SORT_KEYS,
+        trainees=trainees,
+        when=_when,
     )
 
 
