@@ -7,7 +7,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Sanic, response
 from sanic.exceptions import InvalidUsage, PayloadTooLarge
 
-from . import chat, cohort_views, progress, review
+from . import chat, cohort_views, progress, review, review_workflow
 from .config import WebConfig
 from .login_guard import LoginGuard
 from .review_store import ReviewStore
@@ -52,6 +52,7 @@ def create_app(config: Optional[WebConfig] = None, name: str = "ssp_coach_web") 
     app.blueprint(review.bp)
     app.blueprint(progress.bp)
     app.blueprint(cohort_views.bp)
+    app.blueprint(review_workflow.bp)
 
     @app.exception(PayloadTooLarge)
     async def too_large(request, _error):

@@ -97,7 +97,7 @@ async def progress_session(request, roleplay_id: str):
     ctx: Dict[str, Any] = {
         "rp": rp,
         "lines": lines_view(rp.lines),
-        "comments": review.comments_for(roleplay_id),
+        "comments": review.live_comments_for(roleplay_id),
         "corrections": corr.corrections_view(rp, review.correction_history(roleplay_id)),
         "override": history[0] if history else None,
         "trust_svg": charts.trust_chart(rp.trust),

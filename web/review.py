@@ -17,7 +17,7 @@ from .export import sessions_csv, turns_csv
 from .labels import PATTERNS, label, scenarios
 from .login_guard import Busy
 from .paging import Page, page_of
-from .session_list import OUTCOME_FILTERS, SORT_KEYS, Filters, Row, load_rows
+from .session_list import OUTCOME_FILTERS, SORT_KEYS, STATUS_FILTERS, Filters, Row, load_rows
 from .transcript_view import lines_view
 
 bp = Blueprint("review", url_prefix="/review")
@@ -99,19 +99,30 @@ async def logout(request):
 
 
 # -- session list and export ---------------------------------------------------------------------
+def _matching(reader, filters: Filters, every: List[Row]) -> List[Row]:
+    rows = filters.apply(every)
+    if filters.q:
+        found = reader.search_text(filters.q)
+        rows = [r for r in rows if r.rp.roleplay_id in found]
+    return rows
+
+
 def _filtered(request) -> Tuple[Filters, List[Row]]:
     filters = Filters.from_args(request.args)
-    rows = filters.apply(load_rows(_ctx(request).reader, _ctx(request).review))
-    return filters, rows
+    return filters, _matching(_ctx(request).reader, filters, load_rows(_ctx(request).reader, _ctx(request).review))
 
 
 SESSIONS_PER_PAGE = 50
 
 
+def review_tags(review) -> List[List[str]]:
+    return [m["tags"] for m in review.latest_marks().values()]
+
+
 def _list_view(reader, review, args) -> Tuple[Filters, Page, List[str]]:
     every = load_rows(reader, review)
     filters = Filters.from_args(args)
-    page = page_of(filters.apply(every), args.get("page"), SESSIONS_PER_PAGE)
+    page = page_of(_matching(reader, filters, every), args.get("page"), SESSIONS_PER_PAGE)
     return filters, page, sorted({r.rp.trainee for r in every if r.rp.trainee})
 
 
@@ -127,6 +138,8 @@ async def session_list(request):
         filters=filters,
         rows=page.items,
         page=page,
+        status_filters=STATUS_FILTERS,
+        all_tags=sorted({t for tags in review_tags(_ctx(request).review) for t in tags}),
         sort_keys=SORT_KEYS,
         trainees=trainees,
         when=_when,
@@ -171,7 +184,8 @@ def _session_context(request, roleplay_id: str) -> Optional[Dict]:
     return {
         "rp": rp,
         "lines": lines_view(rp.lines),
-        "comments": _ctx(request).review.comments_for(roleplay_id),
+        "comments": _ctx(request).review.live_comments_for(roleplay_id),
+        "marks": _ctx(request).review.marks_history(roleplay_id),
         "corrections": corr.corrections_view(rp, _ctx(request).review.correction_history(roleplay_id)),
         "overrides": history,
         "override": history[0] if history else None,

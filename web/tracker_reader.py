@@ -8,7 +8,7 @@ raises, it just shows as empty.
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional, Set
 
 import sqlalchemy as sa
 
@@ -285,6 +285,38 @@ class TrackerReader:
                     .order_by(t.c.sender_id, t.c.id)
                 )
                 found += self._split(conn.execute(query), with_lines=True)
+        return found
+
+    def search_text(self, text: str) -> Set[str]:
+        """Ids of the role-plays whose transcript (trainee, customer or coach lines) contains the text,
+        case-insensitively. The SQL narrows to conversations whose stored JSON holds the text (as written,
+        or \\u-escaped as Rasa writes it); their transcripts are then read and checked line by line."""
+        if not text or not self._has_table():
+            return set()
+        t = events_table
+        forms = {json.dumps(text)[1:-1], json.dumps(text, ensure_ascii=False)[1:-1]}
+        wanted = text.casefold()
+        with self.engine.connect() as conn:
+            senders = (
+                conn.execute(
+                    sa.select(t.c.sender_id)
+                    .distinct()
+                    .where(
+                        t.c.type_name.in_(("user", "bot")),
+                        sa.or_(*[t.c.data.contains(f, autoescape=True) for f in forms]),
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            found: Set[str] = set()
+            for start in range(0, len(senders), 200):
+                rows = conn.execute(
+                    sa.select(t).where(t.c.sender_id.in_(senders[start : start + 200])).order_by(t.c.sender_id, t.c.id)
+                )
+                for rp in self._split(rows, with_lines=True):
+                    if any(wanted in line.text.casefold() for line in rp.lines if not line.is_command):
+                        found.add(rp.roleplay_id)
         return found
 
     def get_roleplay(self, roleplay_id: str) -> Optional[RolePlay]:
