@@ -12,6 +12,7 @@ from playwright.sync_api import expect, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from test_web_app import WebServer  # noqa: E402
+from web.labels import label  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -171,10 +172,10 @@ def test_trainee_roleplay_then_trainer_review(stack, browser):
         page.click("#export-csv")
     body = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(body)))
-    assert len(rows) == 1 and rows[0]["trainee"] == trainee
-    assert rows[0]["scenario"] == "needs" and rows[0]["customer_type"] == "social"
-    assert rows[0]["override_score"] == "77.0" and rows[0]["final_score"] == "77.0"
-    assert rows[0]["auto_score"] == auto_score and rows[0]["pattern_agree"] != ""
+    assert len(rows) == 1 and rows[0]["学员"] == trainee
+    assert rows[0]["场景"] == label("scenario", "needs") and rows[0]["客户类型"] == "社交型"
+    assert rows[0]["调整后分数"] == "77.0" and rows[0]["最终得分"] == "77.0"
+    assert rows[0]["自动评分"] == auto_score and rows[0]["认同法得分"] != ""
 
     page.goto(stack.web_url + "/review/cohort")
     expect(page.locator("svg.chart")).to_be_visible()
