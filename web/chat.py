@@ -1,5 +1,6 @@
 """The trainee chat window (/) and its JSON API, forwarding to Rasa's REST channel."""
 
+import asyncio
 import json
 import re
 from typing import Any, Dict, List, Optional
@@ -11,6 +12,7 @@ from ssp_coach.roleplay.catalog import CUSTOMER_TYPES, MODES, OUTCOMES, load_cat
 from ssp_coach.roleplay.session import SessionState
 
 from . import auth, csrf, rasa_client
+from .feedback_notice import new_feedback
 
 bp = Blueprint("chat")
 MAX_MESSAGE = 2000
@@ -60,7 +62,9 @@ def _csrf_failed(request, session):
 @bp.get("/")
 async def chat_page(request):
     session = auth.trainee_session(request)
-    html = request.app.ctx.render("chat.html", csrf_token=session["csrf"], trainee=session.get("who") or "")
+    who = session.get("who") or ""
+    fresh = await asyncio.to_thread(new_feedback, request.app.ctx.reader, request.app.ctx.review, who) if who else set()
+    html = request.app.ctx.render("chat.html", csrf_token=session["csrf"], trainee=who, new_feedback=bool(fresh))
     resp = response.html(html)
     auth.save_trainee_session(request, resp, session)
     return resp

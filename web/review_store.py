@@ -509,3 +509,53 @@ def _marks(row) -> Dict[str, Any]:
     out["tags"] = _codes(out["tags"])
     out["reviewed"], out["flagged"] = bool(out["reviewed"]), bool(out["flagged"])
     return out
+
+
+# When a trainee last opened 我的进度: trainer feedback newer than this is shown as 新反馈.
+feedback_seen = sa.Table(
+    "feedback_seen",
+    metadata,
+    sa.Column("trainee", sa.String(64), primary_key=True),
+    sa.Column("seen_at", sa.Float, nullable=False),
+)
+
+
+def feedback_seen_at(store: ReviewStore, trainee: str) -> float:
+    with store.engine.connect() as c:
+        value = c.execute(sa.select(feedback_seen.c.seen_at).where(feedback_seen.c.trainee == trainee)).scalar()
+    return float(value or 0.0)
+
+
+def mark_feedback_seen(store: ReviewStore, trainee: str, when: float) -> None:
+    with store.engine.begin() as c:
+        done = c.execute(feedback_seen.update().where(feedback_seen.c.trainee == trainee).values(seen_at=when))
+        if not done.rowcount:
+            c.execute(feedback_seen.insert().values(trainee=trainee, seen_at=when))
+
+
+def feedback_times(store: ReviewStore, roleplay_ids: Sequence[str]) -> Dict[str, float]:
+    """The time of the newest trainer feedback (comment, comment edit, score override) per role-play."""
+    ids = list(roleplay_ids)
+    if not ids:
+        return {}
+    latest: Dict[str, float] = {}
+    with store.engine.connect() as c:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            queries = [
+                sa.select(comments.c.roleplay_id, sa.func.max(comments.c.created_at))
+                .where(comments.c.roleplay_id.in_(chunk))
+                .group_by(comments.c.roleplay_id),
+                sa.select(overrides.c.roleplay_id, sa.func.max(overrides.c.created_at))
+                .where(overrides.c.roleplay_id.in_(chunk))
+                .group_by(overrides.c.roleplay_id),
+                sa.select(comments.c.roleplay_id, sa.func.max(comment_edits.c.created_at))
+                .join(comment_edits, comment_edits.c.comment_id == comments.c.id)
+                .where(comments.c.roleplay_id.in_(chunk))
+                .group_by(comments.c.roleplay_id),
+            ]
+            for query in queries:
+                for rid, when in c.execute(query):
+                    if when is not None:
+                        latest[rid] = max(latest.get(rid, 0.0), float(when))
+    return latest

@@ -263,6 +263,39 @@ class TrackerReader:
         with self.engine.connect() as conn:
             return self._split(conn.execute(query), with_lines=False)
 
+    def roleplays_of(self, trainee: str) -> List[RolePlay]:
+        """The role-plays whose `trainee` slot is exactly this name (as list_roleplays, fewer rows read)."""
+        if not trainee or not self._has_table():
+            return []
+        t = events_table
+        forms = {json.dumps(trainee), json.dumps(trainee, ensure_ascii=False)}  # with quotes: 张 is not 张伟
+        with self.engine.connect() as conn:
+            senders = (
+                conn.execute(
+                    sa.select(t.c.sender_id)
+                    .distinct()
+                    .where(
+                        t.c.type_name == "slot",
+                        t.c.action_name == "trainee",
+                        sa.or_(*[t.c.data.contains(f, autoescape=True) for f in forms]),
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            query = (
+                sa.select(t)
+                .where(
+                    t.c.sender_id.in_(senders),
+                    sa.or_(
+                        t.c.type_name == "restart", sa.and_(t.c.type_name == "slot", t.c.action_name.in_(LIST_SLOTS))
+                    ),
+                )
+                .order_by(t.c.sender_id, t.c.id)
+            )
+            plays = self._split(conn.execute(query), with_lines=False) if senders else []
+        return [rp for rp in plays if rp.trainee == trainee]
+
     def with_replies(self, conversation_ids: Iterable[str]) -> List[RolePlay]:
         """The role-plays of these conversations with only the trainee's lines (each with its assessment):
         user and slot events are read, bot messages are not."""
