@@ -123,7 +123,7 @@ def heat_map(
     width, height = left + cell_w * len(columns) + 10, top + cell_h * len(rows) + 10
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" class="heat" '
-        f'role="img" aria-label="{escape(title, {chr(34): "&quot;"})}" font-family="{FONT}" font-size="11">',
+        f'role="group" aria-label="{escape(title, {chr(34): "&quot;"})}" font-family="{FONT}" font-size="11">',
         f'<text x="4" y="16" font-size="13" font-weight="600" fill="#1f2937">{escape(title)}</text>',
     ]
     for c, name in enumerate(columns):
