@@ -54,7 +54,7 @@ def _trend_charts(rows: List[Row], names: List[str]) -> List[Tuple[str, str]]:
     for name in names:
         points = scored[name]
         labels = [time.strftime("%m-%d", time.localtime(r.rp.started_at)) for r in points]
-        out.append((name, charts.line_chart([("", [r.final_score for r in points])], labels, name, height=160)))
+        out.append((name, charts.line_chart([("", [r.final_score for r in points])], labels, name, width=320, height=150)))
     return out
 
 
