@@ -59,12 +59,26 @@ def _csrf_failed(request, session):
     return None if csrf.valid(request, session["csrf"]) else _json({"error": "页面已过期，请刷新后重试。"}, 403)
 
 
+TMD_EXPLAIN = "TMD：需求分析要问清的三件事——购车时间（T）、预算（M）、谁来拍板（D，决策人）。"
+
+
+def explanations() -> str:
+    """Short Chinese explanations the scorecard shows in place (P-levels from content/prospect_levels.yml)."""
+    try:
+        levels = {lv["id"]: f"{lv['id']} {lv['label']}：{lv['description']}" for lv in load_catalog().prospect_levels}
+    except Exception:  # noqa: BLE001 - content errors must not take the chat page down
+        levels = {}
+    return json.dumps({"p_levels": levels, "tmd": TMD_EXPLAIN}, ensure_ascii=False)
+
+
 @bp.get("/")
 async def chat_page(request):
     session = auth.trainee_session(request)
     who = session.get("who") or ""
     fresh = await asyncio.to_thread(new_feedback, request.app.ctx.reader, request.app.ctx.review, who) if who else set()
-    html = request.app.ctx.render("chat.html", csrf_token=session["csrf"], trainee=who, new_feedback=bool(fresh))
+    html = request.app.ctx.render(
+        "chat.html", csrf_token=session["csrf"], trainee=who, new_feedback=bool(fresh), explain=explanations()
+    )
     resp = response.html(html)
     auth.save_trainee_session(request, resp, session)
     return resp

@@ -54,7 +54,8 @@ def _trend_charts(rows: List[Row], names: List[str]) -> List[Tuple[str, str]]:
     for name in names:
         points = scored[name]
         labels = [time.strftime("%m-%d", time.localtime(r.rp.started_at)) for r in points]
-        out.append((name, charts.line_chart([("", [r.final_score for r in points])], labels, name, width=320, height=150)))
+        chart = charts.line_chart([("", [r.final_score for r in points])], labels, name, width=320, height=150)
+        out.append((name, chart))
     return out
 
 
