@@ -336,7 +336,8 @@ class TrackerReader:
                     .distinct()
                     .where(
                         t.c.type_name.in_(("user", "bot")),
-                        sa.or_(*[t.c.data.contains(f, autoescape=True) for f in forms]),
+                        # lower(): LIKE is case-sensitive on PostgreSQL
+                        sa.or_(*[sa.func.lower(t.c.data).contains(f.lower(), autoescape=True) for f in forms]),
                     )
                 )
                 .scalars()
