@@ -244,3 +244,18 @@ def test_charts_stay_readable_for_30_trainees():
     heat = ET.fromstring(heat_map(names, ["反问法"], [[None]] * 30, [[""]] * 30, "热力图"))
     assert sum(1 for t in heat.iter(f"{SVG}text") if t.text == "未使用") == 30
     assert float(heat.get("viewBox").split()[3]) >= 30 * 24, "a row per trainee"
+
+
+def test_role_play_list_is_reused_until_the_tracker_store_changes(tmp_path):
+    from web.tracker_reader import TrackerReader
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    first = new_id()
+    write_conversation(url, "cache-a", roleplay_events("甲", first))
+    reader = TrackerReader(url)
+    once, again = reader.list_roleplays(), reader.list_roleplays()
+    assert [rp.roleplay_id for rp in once] == [first] and once[0] is again[0], "nothing changed: not read again"
+    second = new_id()
+    write_conversation(url, "cache-b", roleplay_events("乙", second))
+    assert {rp.roleplay_id for rp in reader.list_roleplays()} == {first, second}, "a new conversation is seen"
+    write_conversation(url, "cache-a", roleplay_events("甲", first) + [SlotSet("mode", "exam")])
+    assert {rp.roleplay_id: rp.mode for rp in reader.list_roleplays()}[first] == "exam", "new events are seen"

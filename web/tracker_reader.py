@@ -8,7 +8,7 @@ raises, it just shows as empty.
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional, Set
+from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 
 import sqlalchemy as sa
 
@@ -237,6 +237,7 @@ def _decode(raw: Optional[str]) -> Dict[str, Any]:
 class TrackerReader:
     def __init__(self, url: str):
         self.engine = sa.create_engine(url, future=True)
+        self._list_cache: Optional[Tuple[Tuple[Any, ...], List[RolePlay]]] = None
 
     def _split(self, rows: Iterable, with_lines: bool) -> List[RolePlay]:
         splitters: Dict[str, _Splitter] = {}
@@ -249,9 +250,22 @@ class TrackerReader:
         return sa.inspect(self.engine).has_table("events")
 
     def list_roleplays(self) -> List[RolePlay]:
-        """Every role-play of every conversation, without transcripts (only the slot events are read)."""
+        """Every role-play of every conversation, without transcripts (only the slot events are read).
+        Decoding the slot JSON is most of the cost, so the result is kept until the events table changes
+        (Rasa only appends; the newest id and the row count tell)."""
         if not self._has_table():
             return []
+        t = events_table
+        with self.engine.connect() as conn:
+            stamp = tuple(conn.execute(sa.select(sa.func.max(t.c.id), sa.func.count()).select_from(t)).one())
+        cached = self._list_cache
+        if cached is not None and cached[0] == stamp:
+            return list(cached[1])
+        plays = self._read_roleplays()
+        self._list_cache = (stamp, plays)
+        return list(plays)
+
+    def _read_roleplays(self) -> List[RolePlay]:
         t = events_table
         query = (
             sa.select(t)
