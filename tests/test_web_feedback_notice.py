@@ -79,3 +79,21 @@ def test_progress_shows_a_trend_per_pattern_without_zeros_for_unused(site):
     points = [t.text for t in svg.iter(f"{SVG}title")]
     assert points == ["认同法: 100", "认同法: 100"], "one point per role-play that used 认同法, none for unused ones"
     assert len(svg.findall(f"{SVG}polyline")) == 1
+
+
+def test_p_levels_are_explained_in_place_from_the_content(site):
+    import html
+    import json
+
+    from ssp_coach.roleplay.catalog import load_catalog
+    server, coach, ids = site
+    level = next(lv for lv in load_catalog().prospect_levels if lv["id"] == "P1")
+    wanted = f"P1 {level['label']}：{level['description']}"
+    client = trainee(server, "吴昊")
+    _, _, mine = client.request("GET", f"/progress/{ids['one']}")
+    _, _, theirs = coach.request("GET", f"/review/sessions/{ids['one']}")
+    for page in (mine, theirs):
+        assert f'<span class="level-explain">{wanted}</span>' in page
+    _, _, chat = client.request("GET", "/")
+    explain = json.loads(html.unescape(re.search(r'<meta name="explain" content="([^"]*)">', chat).group(1)))
+    assert explain["p_levels"]["P1"] == wanted and "购车时间" in explain["tmd"] and "预算" in explain["tmd"]

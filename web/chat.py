@@ -13,6 +13,7 @@ from ssp_coach.roleplay.session import SessionState
 
 from . import auth, csrf, rasa_client
 from .feedback_notice import new_feedback
+from .labels import p_levels
 
 bp = Blueprint("chat")
 MAX_MESSAGE = 2000
@@ -64,11 +65,7 @@ TMD_EXPLAIN = "TMD：需求分析要问清的三件事——购车时间（T）�
 
 def explanations() -> str:
     """Short Chinese explanations the scorecard shows in place (P-levels from content/prospect_levels.yml)."""
-    try:
-        levels = {lv["id"]: f"{lv['id']} {lv['label']}：{lv['description']}" for lv in load_catalog().prospect_levels}
-    except Exception:  # noqa: BLE001 - content errors must not take the chat page down
-        levels = {}
-    return json.dumps({"p_levels": levels, "tmd": TMD_EXPLAIN}, ensure_ascii=False)
+    return json.dumps({"p_levels": p_levels(), "tmd": TMD_EXPLAIN}, ensure_ascii=False)
 
 
 @bp.get("/")

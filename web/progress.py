@@ -19,7 +19,7 @@ from ssp_coach.roleplay.catalog import CUSTOMER_TYPES, MODES
 from . import auth, charts
 from . import review_corrections as corr
 from .feedback_notice import new_feedback, seen_now
-from .labels import PATTERNS, label, scenarios
+from .labels import PATTERNS, label, p_level_text, scenarios
 from .paging import page_of
 from .session_list import Row
 from .tracker_reader import RolePlay
@@ -83,7 +83,14 @@ def pattern_chart(rows: List[Row]) -> str:
 
 def _render(request, template: str, who: str, **ctx: Any):
     html = request.app.ctx.render(
-        template, trainee=who, label=label, patterns=PATTERNS, when=_when, again_link=again_link, **ctx
+        template,
+        trainee=who,
+        label=label,
+        p_level_text=p_level_text,
+        patterns=PATTERNS,
+        when=_when,
+        again_link=again_link,
+        **ctx,
     )
     return response.html(html)
 

@@ -14,7 +14,7 @@ from ssp_coach.roleplay.catalog import CUSTOMER_TYPES
 from . import accounts, auth, charts, csrf
 from . import review_corrections as corr
 from .export import sessions_csv, turns_csv
-from .labels import PATTERNS, label, scenarios
+from .labels import PATTERNS, label, p_level_text, scenarios
 from .login_guard import Busy
 from .paging import Page, page_of
 from .session_list import OUTCOME_FILTERS, SORT_KEYS, STATUS_FILTERS, Filters, Row, load_rows
@@ -32,6 +32,7 @@ def _render(request, template: str, **ctx):
             trainer=trainer,
             csrf_token=trainer["csrf_token"] if trainer else "",
             label=label,
+            p_level_text=p_level_text,
             scenarios=scenarios(),
             patterns=PATTERNS,
             customer_types=list(CUSTOMER_TYPES),
