@@ -63,7 +63,7 @@ def trend_chart(rows: List[Row]) -> str:
     """Overall score (the trainer's override where there is one) per finished role-play, oldest first."""
     scored = [r for r in reversed(rows) if r.final_score is not None]
     labels = [time.strftime("%m-%d", time.localtime(r.rp.started_at)) for r in scored]
-    return charts.line_chart([("", [r.final_score for r in scored])], labels, "每次练习总分", height=200)
+    return charts.line_chart([("", [r.final_score for r in scored])], labels, "每次练习总分", width=360, height=180)
 
 
 def pattern_chart(rows: List[Row]) -> str:
@@ -78,7 +78,7 @@ def pattern_chart(rows: List[Row]) -> str:
             used = [q for q in (pattern_use(a, code) for a in r.rp.assessments) if q is not None]
             values.append(round(100 * sum(used) / len(used), 1) if used else None)
         series.append((name, values))
-    return charts.line_chart(series, labels, "各话术质量（用到时；没用到的那次不画点）", height=240)
+    return charts.line_chart(series, labels, "各话术质量（用到时；没用到的那次不画点）", width=360, height=220)
 
 
 def _render(request, template: str, who: str, **ctx: Any):
