@@ -259,3 +259,38 @@ def test_role_play_list_is_reused_until_the_tracker_store_changes(tmp_path):
     assert {rp.roleplay_id for rp in reader.list_roleplays()} == {first, second}, "a new conversation is seen"
     write_conversation(url, "cache-a", roleplay_events("甲", first) + [SlotSet("mode", "exam")])
     assert {rp.roleplay_id: rp.mode for rp in reader.list_roleplays()}[first] == "exam", "new events are seen"
+
+
+def test_trainers_corrections_count_over_the_scorer_in_table_and_replies(tmp_path):
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    rid, t0 = new_id(), time.time() - 3600
+    write_conversation(url, "corr-1", with_replies(roleplay_events("孙丽", rid, t0=t0),
+                                                   [("难道您不想省油吗", rhetorical(0.5))], t0))
+    server = WebServer(tmp_path)
+    login = re.search(r"trainer login: (\S+) / (\S+)", server.accounts("ensure-default"))
+    server.start()
+    try:
+        coach = Client(server.url)
+        coach.login(login.group(1), login.group(2))
+        rows = table_rows(get(coach, "/review/cohort"))["孙丽"]
+        assert rows[("agree", "rate")] == "50.0%（1/2句）" and rows[("rhetorical", "quality")] == "50.0"
+        path = f"/review/sessions/{rid}"
+        page = get(coach, path)
+        first, second = re.findall(r'id="correction-(\d+)"', page)  # the two replies (not /commands)
+        token = coach.csrf_from(path)
+        # the first reply is really 反问法, not 认同法
+        status, _, _ = coach.request("POST", path + "/corrections", form=[
+            ("csrf_token", token), ("event_id", first), ("labels", "rhetorical")])
+        assert status == 302
+        rows = table_rows(get(coach, "/review/cohort"))["孙丽"]
+        assert rows[("agree", "quality")] == "未使用" and rows[("agree", "rate")] == "0.0%（0/2句）"
+        assert rows[("rhetorical", "rate")] == "100.0%（2/2句）" and rows[("rhetorical", "quality")] == "75.0"
+        replies = get(coach, "/review/cohort/replies", pattern="rhetorical", order="best")
+        assert re.search(r'id="reply-count">2<', replies) and f"#turn-{first}" in replies
+        # the second reply uses no technique at all
+        assert coach.request("POST", path + "/corrections", form=[("csrf_token", token), ("event_id", second)])[0] == 302
+        rows = table_rows(get(coach, "/review/cohort"))["孙丽"]
+        assert rows[("rhetorical", "rate")] == "50.0%（1/2句）" and rows[("rhetorical", "quality")] == "100.0"
+        assert f"#turn-{second}" not in get(coach, "/review/cohort/replies", pattern="rhetorical")
+    finally:
+        server.stop()

@@ -4,15 +4,42 @@ is never confused with "used badly"; summary figures for a set of role-plays; re
 
 Whether and how well a reply uses a pattern is the scorecard's rule (ssp_coach.reports.scorecard)."""
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from statistics import median
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ssp_coach.reports.scorecard import pattern_use
 
 from .labels import PATTERNS
 from .session_list import Row
 from .tracker_reader import RolePlay
+
+# A trainer's correction in force of a reply's techniques, by (roleplay_id, the reply's events.id).
+Corrections = Dict[Tuple[str, int], List[str]]
+
+
+def judged_use(assessment: Any, code: str, corrected: Optional[List[str]]) -> Optional[float]:
+    """The scorecard's judgement of a pattern in a reply, unless a trainer corrected the reply's techniques:
+    then the pattern is used only if the trainer ticked it (quality as scored, or 1 if the scorer missed it)."""
+    found = pattern_use(assessment, code)
+    if corrected is None:
+        return found
+    if code not in corrected:
+        return None
+    return 1.0 if found is None else found
+
+
+def _corrected_by_index(rp: RolePlay, corrections: Corrections) -> Dict[int, List[str]]:
+    """Corrections of this role-play by assessment index: a reply's assessment is the first one stored
+    after the reply (list reads carry the slot events' ids, not the replies')."""
+    out: Dict[int, List[str]] = {}
+    for (rid, reply_event), labels in corrections.items():
+        if rid == rp.roleplay_id:
+            index = bisect_right(rp.assessment_events, reply_event)
+            if index < len(rp.assessments):
+                out[index] = labels
+    return out
 
 
 @dataclass
@@ -46,11 +73,13 @@ class TraineeStats:
         return round(sum(self.scores) / len(self.scores), 1) if self.scores else None
 
 
-def trainee_table(rows: Sequence[Row]) -> List[TraineeStats]:
-    """One entry per trainee of the rows, by name."""
+def trainee_table(rows: Sequence[Row], corrections: Optional[Corrections] = None) -> List[TraineeStats]:
+    """One entry per trainee of the rows, by name; trainers' corrections in force count over the scorer."""
     stats: Dict[str, TraineeStats] = {}
+    corrected_rps = {rid for rid, _ in corrections or {}}
     for row in rows:
         rp = row.rp
+        corrected = _corrected_by_index(rp, corrections or {}) if rp.roleplay_id in corrected_rps else {}
         s = stats.setdefault(rp.trainee, TraineeStats(rp.trainee))
         s.sessions += 1
         s.last = max(s.last, rp.started_at)
@@ -59,8 +88,8 @@ def trainee_table(rows: Sequence[Row]) -> List[TraineeStats]:
         s.replies += len(rp.assessments)
         for code, p in s.patterns.items():
             p.replies += len(rp.assessments)
-            for a in rp.assessments:
-                q = pattern_use(a, code)
+            for i, a in enumerate(rp.assessments):
+                q = judged_use(a, code, corrected.get(i))
                 if q is not None:
                     p.uses += 1
                     p.quality_sum += q
@@ -133,14 +162,17 @@ class Reply:
     missing: List[str]  # the scorer's advice on this pattern's missing parts
 
 
-def replies_using(plays: Sequence[RolePlay], code: str, worst_first: bool) -> List[Reply]:
-    """Every trainee reply of these role-plays that uses the pattern, worst (or best) first."""
+def replies_using(
+    plays: Sequence[RolePlay], code: str, worst_first: bool, corrections: Optional[Corrections] = None
+) -> List[Reply]:
+    """Every trainee reply of these role-plays that uses the pattern (after trainers' corrections), worst
+    (or best) first."""
     found = []
     for rp in plays:
         for line in rp.lines:
             if line.role != "trainee" or line.is_command or not isinstance(line.assessment, dict):
                 continue
-            q = pattern_use(line.assessment, code)
+            q = judged_use(line.assessment, code, (corrections or {}).get((rp.roleplay_id, line.event_id)))
             if q is None:
                 continue
             missing = [

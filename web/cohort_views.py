@@ -12,7 +12,7 @@ from sanic import Blueprint, response
 from ssp_coach.roleplay.catalog import CUSTOMER_TYPES, MODES
 
 from . import auth, charts
-from .cohort import SORTS, replies_using, sort_table, summary, trainee_table
+from .cohort import SORTS, Corrections, replies_using, sort_table, summary, trainee_table
 from .cohort_filters import CohortFilters
 from .labels import PATTERNS, label, scenarios
 from .paging import page_of
@@ -44,6 +44,10 @@ def _pass_mark(request, errors: List[str]) -> float:
     return value
 
 
+def corrections_in_force(review) -> Corrections:
+    return {(c["roleplay_id"], c["event_id"]): c["labels"] for c in review.corrections_in_force()}
+
+
 def _trend_charts(rows: List[Row], names: List[str]) -> List[Tuple[str, str]]:
     """One small chart per trainee (small multiples: readable for 30 trainees, no shared legend)."""
     scored: Dict[str, List[Row]] = {n: [] for n in names}
@@ -63,7 +67,7 @@ def _overview(reader, review, filters: CohortFilters, sort: str, descending: boo
     everything = load_rows(reader, review)
     everyone = sorted({r.rp.trainee for r in everything if r.rp.trainee})
     rows = filters.apply(everything)
-    table = sort_table(trainee_table(rows), sort, descending)
+    table = sort_table(trainee_table(rows, corrections_in_force(review)), sort, descending)
 
     def link(name: str, code: str) -> str:
         pairs = filters.pairs(trainees=[name]) + [("pattern", code), ("order", "worst")]
@@ -122,7 +126,7 @@ def _replies(reader, review, filters: CohortFilters, code: str, worst_first: boo
     rows = filters.apply(load_rows(reader, review))
     wanted = {r.rp.roleplay_id for r in rows}
     plays = [rp for rp in reader.with_replies({r.rp.conversation_id for r in rows}) if rp.roleplay_id in wanted]
-    return replies_using(plays, code, worst_first)
+    return replies_using(plays, code, worst_first, corrections_in_force(review))
 
 
 @bp.get("/replies")

@@ -62,6 +62,7 @@ class RolePlay:
     turns: int = 0  # assessed trainee replies
     lines: List[Line] = field(default_factory=list)
     assessments: List[Dict[str, Any]] = field(default_factory=list)  # each assessed reply's, in order
+    assessment_events: List[int] = field(default_factory=list)  # the events.id of each assessment's slot event
 
     def _text(self, name: str) -> str:
         value = self.slots.get(name)
@@ -150,7 +151,7 @@ class _Splitter:
             self._close()
             self.slots = {}
         elif type_name == "slot":
-            self._slot(str(data.get("name")), data.get("value"), ts)
+            self._slot(str(data.get("name")), data.get("value"), ts, event_id)
         elif type_name == "user":
             self.since_user = []
             if rp is not None and self.with_lines:
@@ -162,7 +163,7 @@ class _Splitter:
             if rp is not None:
                 rp.lines.append(line)
 
-    def _slot(self, name: str, value: Any, ts: float) -> None:
+    def _slot(self, name: str, value: Any, ts: float, event_id: int = 0) -> None:
         if name == "roleplay_id":
             if value:
                 opening = self.since_user
@@ -196,6 +197,7 @@ class _Splitter:
         elif name == "last_assessment" and isinstance(value, dict):
             rp.turns += 1
             rp.assessments.append(value)
+            rp.assessment_events.append(event_id)
             if rp.trust:
                 rp.trust.append(rp.trust[-1])
             last = self._last_trainee_line()
