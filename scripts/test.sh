@@ -13,6 +13,14 @@ if [ ! -x /usr/bin/chromium ]; then
   $apt_get update -qq && DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq chromium fonts-noto-cjk >/dev/null
 fi
 
+# axe-core (accessibility checks in the browser tests), pinned, into a git-ignored folder
+AXE_VERSION=4.10.2
+if [ ! -f var/npm/node_modules/axe-core/axe.min.js ] || \
+   ! grep -q "\"version\": \"$AXE_VERSION\"" var/npm/node_modules/axe-core/package.json; then
+  echo "==> installing axe-core $AXE_VERSION (npm) into var/npm"
+  npm install --prefix var/npm --no-audit --no-fund --silent "axe-core@$AXE_VERSION"
+fi
+
 model=$(scripts/train_if_needed.sh | tail -n 1)
 export SSP_RASA_MODEL=$model
 

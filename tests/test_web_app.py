@@ -207,9 +207,10 @@ def test_session_list_filters_sorts_and_exports(site):
     status, headers, body = client.request("GET", "/review/export.csv?scenario=negotiation")
     assert status == 200 and headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(body.lstrip("\ufeff"))))
-    assert [r["roleplay_id"] for r in rows] == [ids["weak"]]
-    assert rows[0]["trainee"] == "工号1001" and rows[0]["auto_score"] == "42.0" and rows[0]["pattern_agree"] == "80.0"
-    assert rows[0]["outcome"] == "lost"
+    assert [r["会话ID"] for r in rows] == [ids["weak"]]
+    assert rows[0]["学员"] == "工号1001" and rows[0]["自动评分"] == "42.0" and rows[0]["认同法得分"] == "80.0"
+    assert (rows[0]["客户类型"], rows[0]["结果"], rows[0]["复核状态"]) == ("支配型", "战败客户", "未复核")
+    assert not any(re.search(r"[a-z]{3,}", header) for header in rows[0]), "Chinese headers"
 
 
 def test_transcript_escapes_text_and_shows_annotations(site):
@@ -257,7 +258,7 @@ def test_comments_and_overrides_need_csrf_and_survive_a_restart(site):
     assert '<b id="auto-score">81.0</b>' in page and '<b id="override-score">88.5</b>' in page
     _, _, body = client.request("GET", "/review/export.csv?trainee=张伟".replace("张伟", urllib.parse.quote("张伟")))
     row = next(csv.DictReader(io.StringIO(body.lstrip("\ufeff"))))
-    assert (row["auto_score"], row["override_score"], row["final_score"]) == ("81.0", "88.5", "88.5")
+    assert (row["自动评分"], row["调整后分数"], row["最终得分"]) == ("81.0", "88.5", "88.5")
 
 
 def test_logout_and_session_expiry(site, tmp_path):

@@ -35,3 +35,28 @@ def test_reader_works_on_postgresql_with_events_written_by_rasa():
     full = reader.get_roleplay(rid)
     assert [line.role for line in full.lines] == ["customer", "trainee", "customer", "coach", "trainee", "scorecard"]
     assert full.lines[1].assessment["evidence"][0]["text"] == "您说的很有道理"
+
+
+@pytest.mark.skipif(not _pg_listening(), reason=f"no PostgreSQL server at {PG_HOST}:{PG_PORT}")
+def test_cohort_reads_search_and_own_roleplays_on_postgresql():
+    """The readers behind the cohort replies view, the transcript search and 我的进度, on PostgreSQL."""
+    from rasa.shared.core.events import SlotSet, UserUttered
+
+    from web.cohort import replies_using
+
+    store = SQLTrackerStore(dialect="postgresql", host=PG_HOST, port=PG_PORT, db=PG_DB, username=PG_USER)
+    rid, sender, name = new_id(), "pg-" + new_id(), "PG学员" + new_id()[:6]
+    word = "独特词abc" + new_id()[:6]
+    events = roleplay_events(name, rid, reply=f"您说的很有道理，{word}") + [
+        UserUttered("难道您不想更安全吗", intent={"name": "consultant_reply"}),
+        SlotSet("last_assessment", {"techniques": ["rhetorical"],
+                                    "patterns": {"rhetorical": {"parts_present": ["q"], "quality": 0.5}}}),
+    ]
+    write_conversation(store, sender, events)
+    reader = TrackerReader(f"postgresql://{PG_USER}@{PG_HOST}:{PG_PORT}/{PG_DB}")
+    assert [rp.roleplay_id for rp in reader.roleplays_of(name)] == [rid]
+    assert reader.roleplays_of(name[:-1]) == [], "exact names only"
+    assert reader.search_text(word) == {rid} and reader.search_text(word.upper()) == {rid}
+    plays = reader.with_replies([sender])
+    found = replies_using(plays, "rhetorical", worst_first=True)
+    assert [(r.text, r.quality) for r in found] == [("难道您不想更安全吗", 50.0)]

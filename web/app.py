@@ -7,7 +7,18 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Sanic, response
 from sanic.exceptions import InvalidUsage, PayloadTooLarge
 
-from . import chat, class_admin, class_board, class_join, class_pairs, class_results, progress, review
+from . import (
+    chat,
+    class_admin,
+    class_board,
+    class_join,
+    class_pairs,
+    class_results,
+    cohort_views,
+    progress,
+    review,
+    review_workflow,
+)
 from .class_store import ClassStore
 from .config import WebConfig
 from .login_guard import LoginGuard
@@ -60,6 +71,8 @@ def create_app(config: Optional[WebConfig] = None, name: str = "ssp_coach_web") 
     app.blueprint(class_board.bp)
     app.blueprint(class_results.bp)
     app.blueprint(class_pairs.bp)
+    app.blueprint(cohort_views.bp)
+    app.blueprint(review_workflow.bp)
 
     @app.exception(PayloadTooLarge)
     async def too_large(request, _error):

@@ -1,5 +1,6 @@
 """The trainee chat window (/) and its JSON API, forwarding to Rasa's REST channel."""
 
+import asyncio
 import json
 import re
 from typing import Any, Dict, List, Optional
@@ -11,6 +12,8 @@ from ssp_coach.roleplay.catalog import CUSTOMER_TYPES, MODES, OUTCOMES, load_cat
 from ssp_coach.roleplay.session import SessionState
 
 from . import auth, class_join, csrf, rasa_client
+from .feedback_notice import new_feedback
+from .labels import p_levels
 
 bp = Blueprint("chat")
 MAX_MESSAGE = 2000
@@ -76,11 +79,23 @@ def tab_conversation(request, session: dict) -> Optional[str]:
     return session.get("conv")
 
 
+TMD_EXPLAIN = "TMD：需求分析要问清的三件事——购车时间（T）、预算（M）、谁来拍板（D，决策人）。"
+
+
+def explanations() -> str:
+    """Short Chinese explanations the scorecard shows in place (P-levels from content/prospect_levels.yml)."""
+    return json.dumps({"p_levels": p_levels(), "tmd": TMD_EXPLAIN}, ensure_ascii=False)
+
+
 @bp.get("/")
 async def chat_page(request):
     session = auth.trainee_session(request)
     class_join.sync_identity(request, session)
-    html = request.app.ctx.render("chat.html", csrf_token=session["csrf"], trainee=session.get("who") or "")
+    who = session.get("who") or ""
+    fresh = await asyncio.to_thread(new_feedback, request.app.ctx.reader, request.app.ctx.review, who) if who else set()
+    html = request.app.ctx.render(
+        "chat.html", csrf_token=session["csrf"], trainee=who, new_feedback=bool(fresh), explain=explanations()
+    )
     resp = response.html(html)
     auth.save_trainee_session(request, resp, session)
     return resp

@@ -43,7 +43,7 @@ def attempt_roleplays(request, a: Assignment) -> Dict[str, RolePlay]:
     """member id -> the role-play of their newest attempt at the assignment (when it has started)."""
     attempts = store(request).attempts_of(a.id)
     by_conv: Dict[str, List[RolePlay]] = {}
-    for rp in request.app.ctx.reader.roleplays_of(x["conversation_id"] for x in attempts.values()):
+    for rp in request.app.ctx.reader.roleplays_in(x["conversation_id"] for x in attempts.values()):
         by_conv.setdefault(rp.conversation_id, []).append(rp)
     found = {}
     for member_id, attempt in attempts.items():

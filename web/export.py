@@ -1,4 +1,5 @@
-"""CSV exports: the (filtered) session list, one row per role-play with per-pattern scores; and one row
+"""CSV exports with Chinese headers and names: the (filtered) session list, one row per role-play with
+per-pattern scores and review status; and one row
 per trainee reply with the automatic and the trainer-corrected techniques and FBI parts."""
 
 import csv
@@ -13,22 +14,26 @@ from .session_list import Row
 from .tracker_reader import PATTERNS
 
 COLUMNS = [
-    "roleplay_id",
-    "conversation_id",
-    "trainee",
-    "started",
-    "ended",
-    "customer_type",
-    "scenario",
-    "mode",
-    "outcome",
-    "p_level",
-    "turns",
-    "auto_score",
-    "override_score",
-    "override_reason",
-    "final_score",
-] + [f"pattern_{code}" for code in PATTERNS]
+    "会话ID",
+    "对话ID",
+    "学员",
+    "开始时间",
+    "结束时间",
+    "客户类型",
+    "场景",
+    "模式",
+    "结果",
+    "客户级别",
+    "轮数",
+    "自动评分",
+    "调整后分数",
+    "调整理由",
+    "最终得分",
+    "复核状态",
+    "需关注",
+    "标签",
+] + [f"{name}得分" for name in PATTERN_NAMES.values()]
+assert list(PATTERN_NAMES) == list(PATTERNS)
 
 
 def _cell(value) -> str:
@@ -56,16 +61,19 @@ def sessions_csv(rows: Iterable[Row]) -> str:
                     rp.trainee,
                     _when(rp.started_at),
                     _when(rp.ended_at),
-                    rp.customer_type,
-                    rp.scenario,
-                    rp.mode,
-                    rp.outcome or ("unfinished" if not rp.finished else ""),
+                    label("customer_type", rp.customer_type),
+                    label("scenario", rp.scenario),
+                    label("mode", rp.mode),
+                    label("outcome", rp.outcome) if rp.finished else "未结束",
                     rp.p_level,
                     rp.turns,
                     rp.overall,
                     override.get("score"),
                     override.get("reason"),
                     row.final_score,
+                    "已复核" if row.reviewed else "未复核",
+                    "是" if row.flagged else "否",
+                    "、".join(row.tags),
                 ]
                 + [rp.pattern_scores[code] for code in PATTERNS]
             ]

@@ -108,6 +108,20 @@ def persona(code: Any) -> str:
     return str(getattr(found, "name", "")) or "（未知客户）"
 
 
+def p_levels() -> Dict[str, str]:
+    """Purchase-intention levels explained: {"P2": "P2 意向较高：认可产品，…"} (content/prospect_levels.yml)."""
+    levels = getattr(_catalog(), "prospect_levels", None) or []
+    return {
+        str(lv.get("id")): f"{lv.get('id')} {lv.get('label', '')}：{lv.get('description', '')}"
+        for lv in levels
+        if isinstance(lv, dict) and lv.get("id")
+    }
+
+
+def p_level_text(code: Any) -> str:
+    return p_levels().get(code, "") if isinstance(code, str) else ""
+
+
 def objection_steps() -> Dict[str, str]:
     steps = (getattr(_catalog(), "dynamics", None) or {}).get("objection_steps") or {}
     names = {f"step{k}": f"第{k}步 {v.get('label', '')}".strip() for k, v in steps.items() if isinstance(v, dict)}

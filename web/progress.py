@@ -5,6 +5,7 @@ Who is asking comes only from the signed trainee cookie, as for the chat API (we
 is the trainee's when its `trainee` slot (set by /start from that same session identity) is their name.
 Anything else answers 404, exactly as an id that does not exist."""
 
+import asyncio
 import base64
 import time
 from typing import Any, Dict, List, Optional
@@ -12,16 +13,20 @@ from urllib.parse import urlencode
 
 from sanic import Blueprint, response
 
+from ssp_coach.reports.scorecard import pattern_use
 from ssp_coach.roleplay.catalog import CUSTOMER_TYPES, MODES
 
 from . import auth, charts
 from . import review_corrections as corr
-from .labels import PATTERNS, label, scenarios
-from .session_list import Row, load_rows
+from .feedback_notice import new_feedback, seen_now
+from .labels import PATTERNS, label, p_level_text, scenarios
+from .paging import page_of
+from .session_list import Row
 from .tracker_reader import RolePlay
 from .transcript_view import lines_view
 
 bp = Blueprint("progress", url_prefix="/progress")
+ROLEPLAYS_PER_PAGE = 20
 
 
 def _who(request) -> Optional[str]:
@@ -45,7 +50,12 @@ def again_link(rp: RolePlay) -> str:
 
 def own_rows(request, who: str) -> List[Row]:
     """The trainee's role-plays, newest first."""
-    rows = [r for r in load_rows(request.app.ctx.reader, request.app.ctx.review) if r.rp.trainee == who]
+    review = request.app.ctx.review
+    overrides, marks = review.latest_overrides(), review.latest_marks()
+    rows = [
+        Row(rp, overrides.get(rp.roleplay_id), marks.get(rp.roleplay_id))
+        for rp in request.app.ctx.reader.roleplays_of(who)
+    ]
     return sorted(rows, key=lambda r: r.rp.started_at, reverse=True)
 
 
@@ -53,12 +63,34 @@ def trend_chart(rows: List[Row]) -> str:
     """Overall score (the trainer's override where there is one) per finished role-play, oldest first."""
     scored = [r for r in reversed(rows) if r.final_score is not None]
     labels = [time.strftime("%m-%d", time.localtime(r.rp.started_at)) for r in scored]
-    return charts.line_chart([("", [r.final_score for r in scored])], labels, "每次练习总分", height=200)
+    return charts.line_chart([("", [r.final_score for r in scored])], labels, "每次练习总分", width=360, height=180)
+
+
+def pattern_chart(rows: List[Row]) -> str:
+    """Per finished role-play, oldest first: each pattern's quality (0-100) when it was used; a role-play
+    that did not use a pattern has no point for it (not a 0)."""
+    scored = [r for r in reversed(rows) if r.rp.finished and r.rp.assessments]
+    labels = [time.strftime("%m-%d", time.localtime(r.rp.started_at)) for r in scored]
+    series = []
+    for code, name in PATTERNS.items():
+        values = []
+        for r in scored:
+            used = [q for q in (pattern_use(a, code) for a in r.rp.assessments) if q is not None]
+            values.append(round(100 * sum(used) / len(used), 1) if used else None)
+        series.append((name, values))
+    return charts.line_chart(series, labels, "各话术质量（用到时；没用到的那次不画点）", width=360, height=220)
 
 
 def _render(request, template: str, who: str, **ctx: Any):
     html = request.app.ctx.render(
-        template, trainee=who, label=label, patterns=PATTERNS, when=_when, again_link=again_link, **ctx
+        template,
+        trainee=who,
+        label=label,
+        p_level_text=p_level_text,
+        patterns=PATTERNS,
+        when=_when,
+        again_link=again_link,
+        **ctx,
     )
     return response.html(html)
 
@@ -69,7 +101,21 @@ async def progress_page(request):
     if who is None:
         return response.redirect("/")
     rows = own_rows(request, who)
-    return _render(request, "progress.html", who, rows=rows, chart=trend_chart(rows))
+    new_ids = await asyncio.to_thread(new_feedback, request.app.ctx.reader, request.app.ctx.review, who)
+    seen_now(request.app.ctx.review, who)
+    page = page_of(rows, request.args.get("page"), ROLEPLAYS_PER_PAGE)
+    return _render(
+        request,
+        "progress.html",
+        who,
+        rows=page.items,
+        total=len(rows),
+        page=page,
+        page_query="",
+        chart=trend_chart(rows),
+        pattern_chart=pattern_chart(rows),
+        new_ids=new_ids,
+    )
 
 
 @bp.get("/<roleplay_id>")
@@ -85,7 +131,7 @@ async def progress_session(request, roleplay_id: str):
     ctx: Dict[str, Any] = {
         "rp": rp,
         "lines": lines_view(rp.lines),
-        "comments": review.comments_for(roleplay_id),
+        "comments": review.live_comments_for(roleplay_id),
         "corrections": corr.corrections_view(rp, review.correction_history(roleplay_id)),
         "override": history[0] if history else None,
         "trust_svg": charts.trust_chart(rp.trust),

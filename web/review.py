@@ -1,10 +1,10 @@
-"""The trainer review area (/review): login, session list, transcript, comments, overrides,
-cohort view and exports. Every route needs a trainer login (pages redirect, data answers 401)."""
+"""The trainer review area (/review): login, session list, transcript, comments, overrides and exports
+(the cohort views are in cohort_views.py). Every route needs a trainer login (pages redirect, data answers 401)."""
 
+import asyncio
 import base64
 import re
 import time
-from collections import defaultdict
 from typing import Dict, List, Optional, Tuple
 
 from sanic import Blueprint, response
@@ -14,9 +14,10 @@ from ssp_coach.roleplay.catalog import CUSTOMER_TYPES
 from . import accounts, auth, charts, csrf
 from . import review_corrections as corr
 from .export import sessions_csv, turns_csv
-from .labels import PATTERNS, label, scenarios
+from .labels import PATTERNS, label, p_level_text, scenarios
 from .login_guard import Busy
-from .session_list import OUTCOME_FILTERS, SORT_KEYS, Filters, Row, load_rows
+from .paging import Page, page_of
+from .session_list import OUTCOME_FILTERS, SORT_KEYS, STATUS_FILTERS, Filters, Row, load_rows
 from .transcript_view import lines_view
 
 bp = Blueprint("review", url_prefix="/review")
@@ -31,6 +32,7 @@ def _render(request, template: str, **ctx):
             trainer=trainer,
             csrf_token=trainer["csrf_token"] if trainer else "",
             label=label,
+            p_level_text=p_level_text,
             scenarios=scenarios(),
             patterns=PATTERNS,
             customer_types=list(CUSTOMER_TYPES),
@@ -98,19 +100,50 @@ async def logout(request):
 
 
 # -- session list and export ---------------------------------------------------------------------
+def _matching(reader, filters: Filters, every: List[Row]) -> List[Row]:
+    rows = filters.apply(every)
+    if filters.q:
+        found = reader.search_text(filters.q)
+        rows = [r for r in rows if r.rp.roleplay_id in found]
+    return rows
+
+
 def _filtered(request) -> Tuple[Filters, List[Row]]:
     filters = Filters.from_args(request.args)
-    rows = filters.apply(load_rows(_ctx(request).reader, _ctx(request).review))
-    return filters, rows
+    return filters, _matching(_ctx(request).reader, filters, load_rows(_ctx(request).reader, _ctx(request).review))
+
+
+SESSIONS_PER_PAGE = 50
+
+
+def review_tags(review) -> List[List[str]]:
+    return [m["tags"] for m in review.latest_marks().values()]
+
+
+def _list_view(reader, review, args) -> Tuple[Filters, Page, List[str]]:
+    every = load_rows(reader, review)
+    filters = Filters.from_args(args)
+    page = page_of(_matching(reader, filters, every), args.get("page"), SESSIONS_PER_PAGE)
+    return filters, page, sorted({r.rp.trainee for r in every if r.rp.trainee})
 
 
 @bp.get("")
 @auth.trainer_required()
 async def session_list(request):
-    filters, rows = _filtered(request)
-    trainees = sorted({r.rp.trainee for r in load_rows(_ctx(request).reader, _ctx(request).review) if r.rp.trainee})
+    filters, page, trainees = await asyncio.to_thread(
+        _list_view, _ctx(request).reader, _ctx(request).review, request.args
+    )
     return _render(
-        request, "review_list.html", filters=filters, rows=rows, sort_keys=SORT_KEYS, trainees=trainees, when=_when
+        request,
+        "review_list.html",
+        filters=filters,
+        rows=page.items,
+        page=page,
+        status_filters=STATUS_FILTERS,
+        all_tags=sorted({t for tags in review_tags(_ctx(request).review) for t in tags}),
+        sort_keys=SORT_KEYS,
+        trainees=trainees,
+        when=_when,
     )
 
 
@@ -152,7 +185,8 @@ def _session_context(request, roleplay_id: str) -> Optional[Dict]:
     return {
         "rp": rp,
         "lines": lines_view(rp.lines),
-        "comments": _ctx(request).review.comments_for(roleplay_id),
+        "comments": _ctx(request).review.live_comments_for(roleplay_id),
+        "marks": _ctx(request).review.marks_history(roleplay_id),
         "corrections": corr.corrections_view(rp, _ctx(request).review.correction_history(roleplay_id)),
         "overrides": history,
         "override": history[0] if history else None,
@@ -287,39 +321,6 @@ async def accounts_page(request):
 async def unlock_account(request, name: str):
     _ctx(request).login_guard.unlock(name[:64])
     return response.redirect("/review/accounts")
-
-
-# -- cohort ------------------------------------------------------------------------------------
-def _mean(values) -> Optional[float]:
-    values = [v for v in values if v is not None]
-    return round(sum(values) / len(values), 1) if values else None
-
-
-@bp.get("/cohort")
-@auth.trainer_required()
-async def cohort(request):
-    rows = [r for r in load_rows(_ctx(request).reader, _ctx(request).review) if r.rp.trainee]
-    everyone = sorted({r.rp.trainee for r in rows})
-    chosen = [t for t in request.args.getlist("trainee") or [] if t in everyone] or everyone[:8]
-    by_trainee: Dict[str, List[Row]] = defaultdict(list)
-    for r in sorted(rows, key=lambda r: r.rp.started_at):
-        if r.rp.trainee in chosen:
-            by_trainee[r.rp.trainee].append(r)
-    table = [
-        {
-            "trainee": t,
-            "sessions": len(by_trainee[t]),
-            "overall": _mean(r.final_score for r in by_trainee[t]),
-            "patterns": {p: _mean(r.rp.pattern_scores[p] for r in by_trainee[t]) for p in PATTERNS},
-            "last": max((r.rp.started_at for r in by_trainee[t]), default=0),
-        }
-        for t in chosen
-    ]
-    # x axis: the n-th role-play of each trainee, in time order, so progress is comparable across trainees
-    longest = max((len(by_trainee[t]) for t in chosen), default=0)
-    series = [(t, [r.final_score for r in by_trainee[t]] + [None] * (longest - len(by_trainee[t]))) for t in chosen]
-    chart = charts.line_chart(series, [f"第{i}次" for i in range(1, longest + 1)], "每次练习总分（按时间顺序）")
-    return _render(request, "cohort.html", everyone=everyone, chosen=chosen, table=table, chart=chart, when=_when)
 
 
 def _when(ts: float) -> str:

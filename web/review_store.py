@@ -370,3 +370,192 @@ class ReviewStore:
             for row in c.execute(sa.select(corrections).order_by(corrections.c.id)).mappings():
                 latest[(row["roleplay_id"], row["event_id"])] = _correction(row)
         return [row for row in latest.values() if not row["cleared"]]
+
+    # -- review workflow: status and tags of a role-play, comment edits and deletions ----------------
+    def set_marks(self, roleplay_id: str, trainer: str, reviewed: bool, flagged: bool, tags: Sequence[str]) -> None:
+        """Record a role-play's review status and tags; the newest record is in force, earlier ones stay."""
+        with self.engine.begin() as c:
+            c.execute(
+                roleplay_marks.insert().values(
+                    roleplay_id=roleplay_id,
+                    reviewed=reviewed,
+                    flagged=flagged,
+                    tags=json.dumps(list(tags), ensure_ascii=False),
+                    trainer=trainer,
+                    created_at=time.time(),
+                )
+            )
+
+    def marks_history(self, roleplay_id: str) -> List[Dict[str, Any]]:
+        """Every status/tags record of a role-play, newest first (the first one is in force)."""
+        with self.engine.connect() as c:
+            rows = (
+                c.execute(
+                    sa.select(roleplay_marks)
+                    .where(roleplay_marks.c.roleplay_id == roleplay_id)
+                    .order_by(roleplay_marks.c.id.desc())
+                )
+                .mappings()
+                .all()
+            )
+        return [_marks(r) for r in rows]
+
+    def latest_marks(self) -> Dict[str, Dict[str, Any]]:
+        """The status/tags in force of every role-play that has any."""
+        with self.engine.connect() as c:
+            rows = c.execute(sa.select(roleplay_marks).order_by(roleplay_marks.c.id)).mappings().all()
+        return {r["roleplay_id"]: _marks(r) for r in rows}
+
+    def comment(self, comment_id: int) -> Optional[Dict[str, Any]]:
+        with self.engine.connect() as c:
+            row = c.execute(sa.select(comments).where(comments.c.id == comment_id)).mappings().first()
+        return dict(row) if row else None
+
+    def edit_comment(self, comment_id: int, trainer: str, text: str) -> bool:
+        """Replace a comment's text; the previous text is kept in comment_edits. False if it is gone."""
+        return self._change_comment(comment_id, trainer, "edit", text)
+
+    def delete_comment(self, comment_id: int, trainer: str) -> bool:
+        """Hide a comment; its last text is kept in comment_edits. False if it is already gone."""
+        return self._change_comment(comment_id, trainer, "delete", None)
+
+    def _change_comment(self, comment_id: int, trainer: str, action: str, text: Optional[str]) -> bool:
+        with self.engine.begin() as c:
+            row = c.execute(sa.select(comments).where(comments.c.id == comment_id)).mappings().first()
+            if row is None or comment_id in self._deleted_ids(c, [comment_id]):
+                return False
+            c.execute(
+                comment_edits.insert().values(
+                    comment_id=comment_id,
+                    action=action,
+                    previous_text=row["text"],
+                    trainer=trainer,
+                    created_at=time.time(),
+                )
+            )
+            if text is not None:
+                c.execute(comments.update().where(comments.c.id == comment_id).values(text=text))
+        return True
+
+    @staticmethod
+    def _deleted_ids(c, ids: Sequence[int]) -> set:
+        query = sa.select(comment_edits.c.comment_id).where(
+            comment_edits.c.comment_id.in_(list(ids)), comment_edits.c.action == "delete"
+        )
+        return set(c.execute(query).scalars())
+
+    def live_comments_for(self, roleplay_id: str) -> Dict[int, List[Dict[str, Any]]]:
+        """As comments_for, without deleted comments; each comment carries its edit history, newest first
+        (`history`: who changed it when, and the text before), and `edited_by`/`edited_at` of the last edit."""
+        grouped = self.comments_for(roleplay_id)
+        ids = [c["id"] for turn in grouped.values() for c in turn]
+        if not ids:
+            return grouped
+        with self.engine.connect() as c:
+            edits = (
+                c.execute(
+                    sa.select(comment_edits)
+                    .where(comment_edits.c.comment_id.in_(ids))
+                    .order_by(comment_edits.c.id.desc())
+                )
+                .mappings()
+                .all()
+            )
+        history: Dict[int, List[Dict[str, Any]]] = {}
+        for e in edits:
+            history.setdefault(e["comment_id"], []).append(dict(e))
+        out: Dict[int, List[Dict[str, Any]]] = {}
+        for event_id, turn in grouped.items():
+            for comment in turn:
+                changes = history.get(comment["id"], [])
+                if any(e["action"] == "delete" for e in changes):
+                    continue
+                comment["history"] = changes
+                comment["edited_by"] = changes[0]["trainer"] if changes else None
+                comment["edited_at"] = changes[0]["created_at"] if changes else None
+                out.setdefault(event_id, []).append(comment)
+        return out
+
+
+# Review status and tags of a role-play: every save adds a row (history kept), the newest is in force.
+roleplay_marks = sa.Table(
+    "roleplay_marks",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("roleplay_id", sa.String(64), nullable=False, index=True),
+    sa.Column("reviewed", sa.Boolean, nullable=False, default=False),
+    sa.Column("flagged", sa.Boolean, nullable=False, default=False),
+    sa.Column("tags", sa.Text, nullable=False),  # JSON list of tag texts
+    sa.Column("trainer", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+)
+
+# Edits and deletions of trainer comments: the text before each change, who changed it and when. A comment
+# with a `delete` row is no longer shown; its text stays here.
+comment_edits = sa.Table(
+    "comment_edits",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("comment_id", sa.Integer, nullable=False, index=True),
+    sa.Column("action", sa.String(8), nullable=False),  # edit | delete
+    sa.Column("previous_text", sa.Text, nullable=False),
+    sa.Column("trainer", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+)
+
+
+def _marks(row) -> Dict[str, Any]:
+    out = dict(row)
+    out["tags"] = _codes(out["tags"])
+    out["reviewed"], out["flagged"] = bool(out["reviewed"]), bool(out["flagged"])
+    return out
+
+
+# When a trainee last opened 我的进度: trainer feedback newer than this is shown as 新反馈.
+feedback_seen = sa.Table(
+    "feedback_seen",
+    metadata,
+    sa.Column("trainee", sa.String(64), primary_key=True),
+    sa.Column("seen_at", sa.Float, nullable=False),
+)
+
+
+def feedback_seen_at(store: ReviewStore, trainee: str) -> float:
+    with store.engine.connect() as c:
+        value = c.execute(sa.select(feedback_seen.c.seen_at).where(feedback_seen.c.trainee == trainee)).scalar()
+    return float(value or 0.0)
+
+
+def mark_feedback_seen(store: ReviewStore, trainee: str, when: float) -> None:
+    with store.engine.begin() as c:
+        done = c.execute(feedback_seen.update().where(feedback_seen.c.trainee == trainee).values(seen_at=when))
+        if not done.rowcount:
+            c.execute(feedback_seen.insert().values(trainee=trainee, seen_at=when))
+
+
+def feedback_times(store: ReviewStore, roleplay_ids: Sequence[str]) -> Dict[str, float]:
+    """The time of the newest trainer feedback (comment, comment edit, score override) per role-play."""
+    ids = list(roleplay_ids)
+    if not ids:
+        return {}
+    latest: Dict[str, float] = {}
+    with store.engine.connect() as c:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            queries = [
+                sa.select(comments.c.roleplay_id, sa.func.max(comments.c.created_at))
+                .where(comments.c.roleplay_id.in_(chunk))
+                .group_by(comments.c.roleplay_id),
+                sa.select(overrides.c.roleplay_id, sa.func.max(overrides.c.created_at))
+                .where(overrides.c.roleplay_id.in_(chunk))
+                .group_by(overrides.c.roleplay_id),
+                sa.select(comments.c.roleplay_id, sa.func.max(comment_edits.c.created_at))
+                .join(comment_edits, comment_edits.c.comment_id == comments.c.id)
+                .where(comments.c.roleplay_id.in_(chunk))
+                .group_by(comments.c.roleplay_id),
+            ]
+            for query in queries:
+                for rid, when in c.execute(query):
+                    if when is not None:
+                        latest[rid] = max(latest.get(rid, 0.0), float(when))
+    return latest

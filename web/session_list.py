@@ -9,12 +9,26 @@ from .tracker_reader import RolePlay
 
 SORT_KEYS = {"started": "开始时间", "trainee": "学员", "score": "得分", "turns": "轮数"}
 OUTCOME_FILTERS = ("deal", "prospect", "lost", "unfinished")
+STATUS_FILTERS = {"unreviewed": "未复核", "reviewed": "已复核", "flagged": "需关注"}
 
 
 @dataclass
 class Row:
     rp: RolePlay
     override: Optional[Dict[str, Any]]
+    marks: Optional[Dict[str, Any]] = None  # review status and tags in force (review_store.roleplay_marks)
+
+    @property
+    def reviewed(self) -> bool:
+        return bool(self.marks and self.marks["reviewed"])
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.marks and self.marks["flagged"])
+
+    @property
+    def tags(self) -> List[str]:
+        return list(self.marks["tags"]) if self.marks else []
 
     @property
     def final_score(self) -> Optional[float]:
@@ -46,6 +60,9 @@ class Filters:
     date_to: str = ""
     min_score: str = ""
     max_score: str = ""
+    status: str = ""
+    tag: str = ""
+    q: str = ""  # text in the transcript (applied by the caller: it needs the tracker store)
     sort: str = "started"
     order: str = "desc"
 
@@ -55,10 +72,17 @@ class Filters:
         f = cls(**{k: v for k, v in values.items() if v})
         f.sort = f.sort if f.sort in SORT_KEYS else "started"
         f.order = "asc" if f.order == "asc" else "desc"
+        f.status = f.status if f.status in STATUS_FILTERS else ""
         return f
 
     def keep(self, row: Row) -> bool:
         rp = row.rp
+        if self.status == "reviewed" and not row.reviewed or self.status == "unreviewed" and row.reviewed:
+            return False
+        if self.status == "flagged" and not row.flagged:
+            return False
+        if self.tag and self.tag not in row.tags:
+            return False
         if self.trainee and self.trainee.lower() not in rp.trainee.lower():
             return False
         if self.scenario and rp.scenario != self.scenario:
@@ -98,5 +122,5 @@ class Filters:
 
 
 def load_rows(reader, review) -> List[Row]:
-    overrides = review.latest_overrides()
-    return [Row(rp, overrides.get(rp.roleplay_id)) for rp in reader.list_roleplays()]
+    overrides, marks = review.latest_overrides(), review.latest_marks()
+    return [Row(rp, overrides.get(rp.roleplay_id), marks.get(rp.roleplay_id)) for rp in reader.list_roleplays()]

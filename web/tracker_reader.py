@@ -8,7 +8,7 @@ raises, it just shows as empty.
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 
 import sqlalchemy as sa
 
@@ -72,6 +72,8 @@ class RolePlay:
     turns: int = 0  # assessed trainee replies
     turn_scores: List[float] = field(default_factory=list)  # each assessed reply's score, in order
     lines: List[Line] = field(default_factory=list)
+    assessments: List[Dict[str, Any]] = field(default_factory=list)  # each assessed reply's, in order
+    assessment_events: List[int] = field(default_factory=list)  # the events.id of each assessment's slot event
 
     def _text(self, name: str) -> str:
         value = self.slots.get(name)
@@ -160,7 +162,7 @@ class _Splitter:
             self._close()
             self.slots = {}
         elif type_name == "slot":
-            self._slot(str(data.get("name")), data.get("value"), ts)
+            self._slot(str(data.get("name")), data.get("value"), ts, event_id)
         elif type_name == "user":
             self.since_user = []
             if rp is not None and self.with_lines:
@@ -172,7 +174,7 @@ class _Splitter:
             if rp is not None:
                 rp.lines.append(line)
 
-    def _slot(self, name: str, value: Any, ts: float) -> None:
+    def _slot(self, name: str, value: Any, ts: float, event_id: int = 0) -> None:
         if name == "roleplay_id":
             if value:
                 opening = self.since_user
@@ -208,6 +210,8 @@ class _Splitter:
             score = _number(value.get("score"))
             if score is not None:
                 rp.turn_scores.append(score)
+            rp.assessments.append(value)
+            rp.assessment_events.append(event_id)
             if rp.trust:
                 rp.trust.append(rp.trust[-1])
             last = self._last_trainee_line()
@@ -249,6 +253,7 @@ def _decode(raw: Optional[str]) -> Dict[str, Any]:
 class TrackerReader:
     def __init__(self, url: str):
         self.engine = sa.create_engine(url, future=True)
+        self._list_cache: Optional[Tuple[Tuple[Any, ...], List[RolePlay]]] = None
 
     def _split(self, rows: Iterable, with_lines: bool) -> List[RolePlay]:
         splitters: Dict[str, _Splitter] = {}
@@ -261,9 +266,22 @@ class TrackerReader:
         return sa.inspect(self.engine).has_table("events")
 
     def list_roleplays(self) -> List[RolePlay]:
-        """Every role-play of every conversation, without transcripts (only the slot events are read)."""
+        """Every role-play of every conversation, without transcripts (only the slot events are read).
+        Decoding the slot JSON is most of the cost, so the result is kept until the events table changes
+        (Rasa only appends; the newest id and the row count tell)."""
         if not self._has_table():
             return []
+        t = events_table
+        with self.engine.connect() as conn:
+            stamp = tuple(conn.execute(sa.select(sa.func.max(t.c.id), sa.func.count()).select_from(t)).one())
+        cached = self._list_cache
+        if cached is not None and cached[0] == stamp:
+            return list(cached[1])
+        plays = self._read_roleplays()
+        self._list_cache = (stamp, plays)
+        return list(plays)
+
+    def _read_roleplays(self) -> List[RolePlay]:
         t = events_table
         query = (
             sa.select(t)
@@ -275,7 +293,7 @@ class TrackerReader:
         with self.engine.connect() as conn:
             return self._split(conn.execute(query), with_lines=False)
 
-    def roleplays_of(self, conversation_ids: Iterable[str]) -> List[RolePlay]:
+    def roleplays_in(self, conversation_ids: Iterable[str]) -> List[RolePlay]:
         """The role-plays of these conversations, without transcripts (as list_roleplays)."""
         ids = sorted(set(conversation_ids))
         if not ids or not self._has_table():
@@ -291,6 +309,96 @@ class TrackerReader:
         )
         with self.engine.connect() as conn:
             return self._split(conn.execute(query), with_lines=False)
+
+    def roleplays_of(self, trainee: str) -> List[RolePlay]:
+        """The role-plays whose `trainee` slot is exactly this name (as list_roleplays, fewer rows read)."""
+        if not trainee or not self._has_table():
+            return []
+        t = events_table
+        forms = {json.dumps(trainee), json.dumps(trainee, ensure_ascii=False)}  # with quotes: 张 is not 张伟
+        with self.engine.connect() as conn:
+            senders = (
+                conn.execute(
+                    sa.select(t.c.sender_id)
+                    .distinct()
+                    .where(
+                        t.c.type_name == "slot",
+                        t.c.action_name == "trainee",
+                        sa.or_(*[t.c.data.contains(f, autoescape=True) for f in forms]),
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            query = (
+                sa.select(t)
+                .where(
+                    t.c.sender_id.in_(senders),
+                    sa.or_(
+                        t.c.type_name == "restart", sa.and_(t.c.type_name == "slot", t.c.action_name.in_(LIST_SLOTS))
+                    ),
+                )
+                .order_by(t.c.sender_id, t.c.id)
+            )
+            plays = self._split(conn.execute(query), with_lines=False) if senders else []
+        return [rp for rp in plays if rp.trainee == trainee]
+
+    def with_replies(self, conversation_ids: Iterable[str]) -> List[RolePlay]:
+        """The role-plays of these conversations with only the trainee's lines (each with its assessment):
+        user and slot events are read, bot messages are not."""
+        ids = sorted(set(conversation_ids))
+        if not ids or not self._has_table():
+            return []
+        t = events_table
+        found: List[RolePlay] = []
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 500):  # bounded IN lists
+                query = (
+                    sa.select(t)
+                    .where(
+                        t.c.sender_id.in_(ids[start : start + 500]),
+                        sa.or_(
+                            t.c.type_name.in_(("restart", "user")),
+                            sa.and_(t.c.type_name == "slot", t.c.action_name.in_(LIST_SLOTS)),
+                        ),
+                    )
+                    .order_by(t.c.sender_id, t.c.id)
+                )
+                found += self._split(conn.execute(query), with_lines=True)
+        return found
+
+    def search_text(self, text: str) -> Set[str]:
+        """Ids of the role-plays whose transcript (trainee, customer or coach lines) contains the text,
+        case-insensitively. The SQL narrows to conversations whose stored JSON holds the text (as written,
+        or \\u-escaped as Rasa writes it); their transcripts are then read and checked line by line."""
+        if not text or not self._has_table():
+            return set()
+        t = events_table
+        forms = {json.dumps(text)[1:-1], json.dumps(text, ensure_ascii=False)[1:-1]}
+        wanted = text.casefold()
+        with self.engine.connect() as conn:
+            senders = (
+                conn.execute(
+                    sa.select(t.c.sender_id)
+                    .distinct()
+                    .where(
+                        t.c.type_name.in_(("user", "bot")),
+                        # lower(): LIKE is case-sensitive on PostgreSQL
+                        sa.or_(*[sa.func.lower(t.c.data).contains(f.lower(), autoescape=True) for f in forms]),
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            found: Set[str] = set()
+            for start in range(0, len(senders), 200):
+                rows = conn.execute(
+                    sa.select(t).where(t.c.sender_id.in_(senders[start : start + 200])).order_by(t.c.sender_id, t.c.id)
+                )
+                for rp in self._split(rows, with_lines=True):
+                    if any(wanted in line.text.casefold() for line in rp.lines if not line.is_command):
+                        found.add(rp.roleplay_id)
+        return found
 
     def get_roleplay(self, roleplay_id: str) -> Optional[RolePlay]:
         """One role-play with its full transcript, or None."""

@@ -134,6 +134,17 @@ def _pct(part: float, whole: float) -> int:
     return int(round(100.0 * part / whole)) if whole else 0
 
 
+def pattern_use(assessment: Any, code: str) -> Optional[float]:
+    """The quality (0-1) of one pattern in one reply's assessment, or None when the reply does not use it.
+    Used when the scorer lists the technique or found parts of its structure; quality unknown counts 1."""
+    a = _dict(assessment)
+    detail = _dict(_dict(a.get("patterns")).get(code))
+    if code in (a.get("techniques") or []) or detail.get("parts_present"):
+        q = detail.get("quality")
+        return float(q) if isinstance(q, (int, float)) and not isinstance(q, bool) else 1.0
+    return None
+
+
 def _patterns(
     cfg: Config, assessments: List[Dict[str, Any]], checklist: Optional[List[Dict[str, Any]]] = None
 ) -> Dict[str, Dict[str, Any]]:
@@ -147,11 +158,9 @@ def _patterns(
     for code in PATTERNS:
         qualities = []
         for i, a in enumerate(assessments):
-            detail = _dict(_dict(a.get("patterns")).get(code))
-            # used when the scorer lists the technique, or found parts of its structure in the reply
-            if code in (a.get("techniques") or []) or detail.get("parts_present"):
-                q = detail.get("quality")
-                qualities.append(float(q) if isinstance(q, (int, float)) else 1.0)  # detected, quality unknown
+            q = pattern_use(a, code)
+            if q is not None:
+                qualities.append(q)
             elif i in credited.get(code, ()):
                 qualities.append(1.0)
         uses = len(qualities)

@@ -12,6 +12,7 @@ from playwright.sync_api import expect, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from test_web_app import WebServer  # noqa: E402
+from web.labels import label  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -97,10 +98,29 @@ def test_trainee_roleplay_then_trainer_review(stack, browser):
     scorecard = page.locator(".msg.scorecard")
     expect(scorecard).to_be_visible(timeout=WAIT)
     expect(scorecard.locator("img.radar")).to_be_visible(timeout=WAIT)
-    assert "总分" in scorecard.inner_text()
     expect(page.locator("#typing")).to_be_hidden(timeout=WAIT)
-    scorecard.scroll_into_view_if_needed()
+    # for a phone: the total and the outcome first, then the tips, the details folded; P-level explained
+    total = scorecard.locator(".card-total b")
+    assert re.fullmatch(r"\d+(\.\d+)?", total.inner_text())
+    assert "结果" in scorecard.locator(".card-outcome").inner_text()
+    tips = scorecard.locator(".card-tips > li")
+    assert 1 <= tips.count() <= 3
+    details = scorecard.locator("details.card-details")
+    assert details.count() == 1 and not details.evaluate("d => d.open")
+    order = scorecard.evaluate("""s => ['.card-total', '.card-tips', '.card-details'].map(
+        q => s.querySelector(q).getBoundingClientRect().top)""")
+    assert order == sorted(order), order
+    outcome = scorecard.locator(".card-outcome").inner_text()
+    level = re.search(r"P\d", outcome)
+    if level:
+        expect(scorecard.locator(".card-explain").first).to_contain_text(level.group(0) + " ")
+    scorecard.locator(".card-head").evaluate("h => h.scrollIntoView({block: 'start'})")
+    head, first_tip = scorecard.locator(".card-head").bounding_box(), tips.first.bounding_box()
+    assert 0 <= head["y"] and first_tip["y"] + first_tip["height"] <= PHONE["height"], \
+        "the total, the outcome and the first tip fit on one phone screen"
     shot(page, "chat-scorecard-phone", full_page=False)
+    details.locator("summary").click()
+    assert "话术" in details.inner_text()
     # on a shared computer the next trainee starts their own conversation
     page.click("#switch-trainee")
     page.fill("#trainee-input", trainee + "乙")
@@ -171,13 +191,14 @@ def test_trainee_roleplay_then_trainer_review(stack, browser):
         page.click("#export-csv")
     body = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(body)))
-    assert len(rows) == 1 and rows[0]["trainee"] == trainee
-    assert rows[0]["scenario"] == "needs" and rows[0]["customer_type"] == "social"
-    assert rows[0]["override_score"] == "77.0" and rows[0]["final_score"] == "77.0"
-    assert rows[0]["auto_score"] == auto_score and rows[0]["pattern_agree"] != ""
+    assert len(rows) == 1 and rows[0]["学员"] == trainee
+    assert rows[0]["场景"] == label("scenario", "needs") and rows[0]["客户类型"] == "社交型"
+    assert rows[0]["调整后分数"] == "77.0" and rows[0]["最终得分"] == "77.0"
+    assert rows[0]["自动评分"] == auto_score and rows[0]["认同法得分"] != ""
 
     page.goto(stack.web_url + "/review/cohort")
-    expect(page.locator("svg.chart")).to_be_visible()
+    expect(page.locator("#distribution svg.chart")).to_be_visible()
+    expect(page.locator("#trends svg.chart", has=page.locator(f"text={trainee}"))).to_be_visible()
     expect(page.locator("table.cohort", has_text=trainee)).to_be_visible()
     shot(page, "review-cohort")
 

@@ -102,6 +102,53 @@
     scrollDown();
   }
 
+  // The scorecard for a phone: total and outcome first, then the tips, the rest folded; P-level and TMD
+  // explained in place (texts from the page's "explain" meta: content/prospect_levels.yml).
+  var EXPLAIN = (function () {
+    try { return JSON.parse(document.querySelector('meta[name="explain"]').content); } catch (e) { return {}; }
+  })();
+
+  function scorecardBody(text) {
+    var lines = text.split("\n");
+    var body = el("div", "card-body");
+    var head = el("div", "card-head");
+    var total = /总分\s*([\d.]+)\s*\/\s*100/.exec(lines[0] || "");
+    if (total) {
+      var big = el("span", "card-total");
+      big.appendChild(el("b", "", total[1]));
+      big.appendChild(el("span", "", "/100"));
+      head.appendChild(big);
+    }
+    head.appendChild(el("span", "card-outcome", (lines[0] || "").replace(/总分\s*[\d.]+\s*\/\s*100\s*·?\s*/, "")));
+    body.appendChild(head);
+    var level = /（(P\d)）/.exec(lines[0] || "");
+    if (level && EXPLAIN.p_levels && EXPLAIN.p_levels[level[1]]) {
+      body.appendChild(el("p", "card-explain", EXPLAIN.p_levels[level[1]]));
+    }
+    var tipsAt = lines.indexOf("改进建议：");
+    if (tipsAt >= 0) {
+      body.appendChild(el("h3", "card-tips-title", "改进建议"));
+      var list = el("ol", "card-tips");
+      lines.slice(tipsAt + 1).forEach(function (line) {
+        var tip = /^\d+\.\s*(.*)$/.exec(line);
+        if (tip) { list.appendChild(el("li", "", tip[1])); }
+        else if (line.trim() && list.lastChild) { list.lastChild.appendChild(el("div", "card-example", line.trim())); }
+      });
+      body.appendChild(list);
+    }
+    var rest = lines.slice(1, tipsAt >= 0 ? tipsAt : lines.length).filter(function (l) { return l.trim(); });
+    if (rest.length) {
+      var more = el("details", "card-details");
+      more.appendChild(el("summary", "", "详细得分"));
+      rest.forEach(function (line) { more.appendChild(el("p", "", line)); });
+      if (EXPLAIN.tmd && /客户信息|TMD|预算|购车时间|决策人/.test(rest.join(""))) {
+        more.appendChild(el("p", "card-explain", EXPLAIN.tmd));
+      }
+      body.appendChild(more);
+    }
+    return body;
+  }
+
   function addBot(message) {
     if (message.image && !message.text) { addImage(message.image); return; }
     var text = message.text || "";
@@ -109,7 +156,7 @@
     if (text.indexOf(SCORECARD) === 0) {
       row = el("section", "msg scorecard");
       row.appendChild(roleTag("coach", "教练 · 成绩单"));
-      row.appendChild(el("div", "card-body", text.slice(SCORECARD.length).replace(/^\s+/, "")));
+      row.appendChild(scorecardBody(text.slice(SCORECARD.length).replace(/^\s+/, "")));
       lastScorecard = row;
     } else if (text.indexOf(COACH) === 0) {
       row = el("details", "msg coach");
