@@ -104,3 +104,41 @@ def test_clauses_split_at_commas_and_sentence_ends_with_offsets_into_the_text():
     assert [original[s:e].strip() for s, e in sentences(text)] == ["这台车百公里油耗5.8升，一年能省三千块。",
                                                                  "您平时跑高速多吗？"]
     assert read(original, stage="presentation").clauses == spans
+
+
+# Chat messages without punctuation (the one splitter, ssp_coach/reading/units.py).
+@pytest.mark.parametrize("reply, expected", [
+    ("哥 后排空间您上次也坐过了 挺宽的", ["哥", "后排空间您上次也坐过了", "挺宽的"]),
+    ("您看周六上午行吗我这边把车备好", ["您看周六上午行吗", "我这边把车备好"]),
+    ("收到姐～明天见👍然后带上驾照", ["收到姐～", "明天见👍", "然后带上驾照"]),
+    ("排量是1.5 T，油耗5.8升。", ["排量是1.5 T，油耗5.8升。"]),
+])
+def test_chat_text_is_split_at_spaces_tildes_emoji_and_particles(reply, expected):
+    text = normalise(reply)
+    assert [reply[s:e] for s, e in sentences(text)] == expected
+
+
+def test_clauses_also_end_at_chat_separators_but_not_inside_a_decimal():
+    reply = "我们这台混动 百公里4.2个油 一年能省不少"
+    assert [reply[s:e] for s, e in clauses(normalise(reply))] == ["我们这台混动", "百公里4.2个油", "一年能省不少"]
+
+
+@pytest.mark.parametrize("reply, kind, function", [
+    ("姐 您这周末有空过来试一下不", "closed", "consent"),  # 不 closes a chat question
+    ("车机和手机都连上了没", "closed", "info"),
+    ("您平时上下班大概开多远呀", "open", "info"),  # open word + soft particle
+    ("您家里几口人啊", "open", "info"),
+    ("我把两种贷款方案都算好发您 您对比着看 行不", "closed", "consent"),  # tag question joins its proposal
+])
+def test_unpunctuated_chat_questions(reply, kind, function):
+    last = q(reply).items[-1]
+    assert (last.kind, last.function) == (kind, function)
+
+
+@pytest.mark.parametrize("reply", [
+    "我们呢 这周有个置换补贴",  # 呢 marking a topic
+    "这个价格我也不",  # a cut-off 也不 is not a question
+    "我们店周日也不休息 随时来",
+])
+def test_chat_statements_are_not_questions(reply):
+    assert q(reply).items == []

@@ -50,6 +50,22 @@ def cross_validate(items: Optional[List[CorpusItem]] = None, k: int = FOLDS) -> 
     return out_items, results
 
 
+def leave_one_writer_out(items: Optional[List[CorpusItem]] = None) -> Tuple[List[CorpusItem], List[dict]]:
+    """(items, assessments) for every independent writer's item, each scored by models fitted on everything
+    except that writer's items: the training-side analogue of the frozen out-of-writer set (the
+    self-written items are always learnt from and never scored here)."""
+    items = training_items() if items is None else items
+    writers = sorted({it.group for it in items if it.group != "self"})
+    out_items, results = [], []
+    for writer in writers:
+        held = [it for it in items if it.group == writer]
+        with fitted_on([it for it in items if it.group != writer]):
+            for it in held:
+                out_items.append(it)
+                results.append(score_reply(it.reply, it.context, it.stage, it.customer_type))
+    return out_items, results
+
+
 def tune_thresholds(
     items: Optional[List[CorpusItem]] = None, k: int = FOLDS
 ) -> List[Tuple[float, float, float, float]]:
