@@ -154,10 +154,6 @@ def test_a_bare_price_is_flagged_not_praised():
     assert "做得好" not in r["feedback"]
 
 
-@pytest.mark.xfail(strict=True, reason="ssp_coach bug: the rule finds the key move (praise_phrase) but the "
-                   "classifier vetoes it (p~0.04, below threshold_key in content/scoring.yml), so bare praise is not "
-                   "detected and its missing praise_point hint is lost; docs/annotation-guide.md PR1 says bare praise "
-                   "is praise")
 def test_bare_praise_counts_with_low_quality_and_the_feedback_asks_for_a_factual_point():
     r = score_reply("您真有眼光", "我喜欢这个红色。", "presentation", "social")
     assert "praise" in r["techniques"] and r["patterns"]["praise"]["quality"] < 1.0
