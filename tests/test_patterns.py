@@ -157,3 +157,26 @@ def test_classifier_cache_is_keyed_by_the_training_data(tmp_path, monkeypatch):
     finally:
         monkeypatch.undo()
         classifier._cached_classifier.cache_clear()
+
+
+# 认同法 constructions (content/phrases/patterns.yml agreement_phrase): the key move is found by the rules.
+@pytest.mark.parametrize("reply, context", [
+    ("换我我也会犹豫，毕竟这么多钱，其实这款的置换补贴能抵掉一大块。", "我还是有点犹豫。"),  # in the customer's place
+    ("好多车主刚来的时候也有这个顾虑，不过我们的电池是终身质保的。", "电动车电池坏了怎么办？"),  # others felt the same
+    ("这种情况挺常见的，新车前几千公里油耗会稍高一点，跑开了就降下来了。", "油耗怎么比说的高？"),
+    ("您问得真在点子上，这个服务费其实就是代办上牌的费用。", "这个服务费是什么？"),
+    ("您说得也是，各家送的东西差不多，不过我们送的记录仪是原厂的。", "送的东西都差不多。"),
+    ("理解，您工作忙，我长话短说，两驱版落地大概十六万。", "我很忙，直接说价格。"),
+])
+def test_agreement_constructions_are_the_key_move(reply, context):
+    rules = find_parts(read_turn(reply, context, "negotiation", "social"))
+    assert "agreement_phrase" in rules["agree"].parts
+
+
+@pytest.mark.parametrize("reply", [
+    "我不理解您为什么觉得贵。",  # negated
+    "这台车的保养周期是一万公里。",  # a bare fact
+    "您好，欢迎光临，里面请。",  # a greeting
+])
+def test_no_agreement_construction_in_lines_that_accept_nothing(reply):
+    assert "agreement_phrase" not in find_parts(read_turn(reply, "这车太贵了。", "negotiation", "social"))["agree"].parts

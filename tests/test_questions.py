@@ -124,7 +124,7 @@ def test_clauses_also_end_at_chat_separators_but_not_inside_a_decimal():
 
 
 @pytest.mark.parametrize("reply, kind, function", [
-    ("姐 您这周末有空过来试一下不", "closed", "consent"),  # 不 closes a chat question
+    ("姐 您这周末有空不", "closed", "info"),  # 不 closes a chat question
     ("车机和手机都连上了没", "closed", "info"),
     ("您平时上下班大概开多远呀", "open", "info"),  # open word + soft particle
     ("您家里几口人啊", "open", "info"),
