@@ -142,3 +142,22 @@ def test_unpunctuated_chat_questions(reply, kind, function):
 ])
 def test_chat_statements_are_not_questions(reply):
     assert q(reply).items == []
+
+
+# 承诺法 asked as a proposal, an offer or a conditional rather than the textbook 如果……是否可以麻烦您……
+@pytest.mark.parametrize("reply", [
+    "后排三个人坐着也宽松，要不您带着家里人周末再来坐一坐？",  # 要不 + next step
+    "白色这台刚到店，我先帮您把它留两天？",  # an offer of the next step
+    "如果经理同意再送一次保养，您今天是不是就可以先把意向金交了？",  # conditional across clauses
+    "不如我哋而家落去试吓车，好唔好？",  # Cantonese proposal
+])
+def test_proposals_and_offers_ask_consent(reply):
+    assert q(reply, stage="negotiation").items[-1].function == "consent"
+
+
+@pytest.mark.parametrize("reply", [
+    "您平时是自己开还是家里人也开？",  # a needs question, not a proposal
+    "如果预算再多两万，您会考虑四驱版吗？",  # a conditional that asks about a need, not a step
+])
+def test_needs_questions_are_not_consent(reply):
+    assert q(reply).items[-1].function != "consent"
