@@ -180,3 +180,13 @@ def test_agreement_constructions_are_the_key_move(reply, context):
 ])
 def test_no_agreement_construction_in_lines_that_accept_nothing(reply):
     assert "agreement_phrase" not in find_parts(read_turn(reply, "这车太贵了。", "negotiation", "social"))["agree"].parts
+
+
+@pytest.mark.parametrize("reply, is_guide", [
+    ("可以试驾，您身上带着驾驶证吗？我去登记一下。", False),  # the procedure asks, the customer's needs do not
+    ("麻烦您在这张表格上签个名好吗？", False),
+    ("您平时接送孩子多，还是自己上下班开得多？", True),
+])
+def test_questions_about_the_paperwork_are_not_guiding(reply, is_guide):
+    rules = find_parts(read_turn(reply, "", "test_drive", "social"))
+    assert ("guiding_phrase" in rules["guide"].parts) == is_guide
