@@ -161,3 +161,14 @@ def test_proposals_and_offers_ask_consent(reply):
 ])
 def test_needs_questions_are_not_consent(reply):
     assert q(reply).items[-1].function != "consent"
+
+
+# 反问法: an explanation closed by a question asking the customer to affirm it.
+@pytest.mark.parametrize("reply", [
+    "这台车有盲区监测，变道时后视镜会亮灯提醒，开夜路最怕的不就是看不清后面吗？",
+    "电池质保八年，这个年限在同级里算长的，这个数据对您有说服力吗？",
+    "保养一次三百几蚊，咁样计落系咪抵好多？",  # Cantonese
+    "首付三成就能开走，每个月比租房还少，这样是不是安心多了？",
+])
+def test_explanations_closed_by_an_affirmation_question_are_checks(reply):
+    assert q(reply, stage="presentation").items[-1].function == "check"
