@@ -190,3 +190,23 @@ def test_no_agreement_construction_in_lines_that_accept_nothing(reply):
 def test_questions_about_the_paperwork_are_not_guiding(reply, is_guide):
     rules = find_parts(read_turn(reply, "", "test_drive", "social"))
     assert ("guiding_phrase" in rules["guide"].parts) == is_guide
+
+
+# 赞美法: specific praise of what the customer did or the kind of person they are (not of the car).
+@pytest.mark.parametrize("reply", [
+    "您刚才倒车入库停得特别利索，一把就进去了。",
+    "车开了八年还这么新，说明您平时保养真是一点没马虎。",
+    "您是我这个月见过做功课最细的客户，连保养间隔都查了。",
+    "您选的这个墨绿色很有品味，路上不多见。",
+])
+def test_specific_praise_of_the_customer_is_the_key_move(reply):
+    rules = find_parts(read_turn(reply, "我自己挑的。", "presentation", "social"))
+    assert "praise_phrase" in rules["praise"].parts
+
+
+@pytest.mark.parametrize("reply", [
+    "这款车的座椅包裹得特别到位，坐着很舒服。",  # the car is praised, not the customer
+    "您是第一次来我们店的客户吗？",  # a question about the customer
+])
+def test_praise_of_the_car_or_a_question_is_not_praise(reply):
+    assert "praise_phrase" not in find_parts(read_turn(reply, "", "presentation", "social"))["praise"].parts
