@@ -210,3 +210,23 @@ def test_specific_praise_of_the_customer_is_the_key_move(reply):
 ])
 def test_praise_of_the_car_or_a_question_is_not_praise(reply):
     assert "praise_phrase" not in find_parts(read_turn(reply, "", "presentation", "social"))["praise"].parts
+
+
+# 叙述法 forms: a test the car went through, another customer's story, a comparison, a homely measure.
+@pytest.mark.parametrize("reply, form", [
+    ("这块电池做过挤压和浸水实验，都没有起火。", "authority"),
+    ("上个月有位顾客跟您一样担心油耗，开了半年回来说一箱油能跑九百公里。", "case"),
+    ("同隔壁那款比，我们的后备箱深了十厘米。", "comparison"),
+    ("车里时速一百才六十分贝，差不多就是两个人小声聊天。", "metaphor"),
+])
+def test_narration_forms(reply, form):
+    res = find_parts(read_turn(reply, "", "presentation", "analytic"))["narrate"]
+    assert "narration" in res.parts and res.detail == form
+
+
+@pytest.mark.parametrize("reply", [
+    "原厂保修是三年或者十万公里。",  # a bare fact from the maker is not narration
+    "官方指导价是十二万八。",
+])
+def test_bare_facts_are_not_narration(reply):
+    assert "narration" not in find_parts(read_turn(reply, "", "presentation", "analytic"))["narrate"].parts
