@@ -177,6 +177,7 @@ def test_agreement_constructions_are_the_key_move(reply, context):
     "我不理解您为什么觉得贵。",  # negated
     "这台车的保养周期是一万公里。",  # a bare fact
     "您好，欢迎光临，里面请。",  # a greeting
+    "不好意思，试驾前得先登记一下您的驾驶证。",  # an apology before a formality accepts no view
 ])
 def test_no_agreement_construction_in_lines_that_accept_nothing(reply):
     assert "agreement_phrase" not in find_parts(read_turn(reply, "这车太贵了。", "negotiation", "social"))["agree"].parts
