@@ -124,7 +124,7 @@ def test_clauses_also_end_at_chat_separators_but_not_inside_a_decimal():
 
 
 @pytest.mark.parametrize("reply, kind, function", [
-    ("姐 您这周末有空不", "closed", "info"),  # 不 closes a chat question
+    ("姐 您小区里能装充电桩不", "closed", "info"),  # 不 closes a chat question
     ("车机和手机都连上了没", "closed", "info"),
     ("您平时上下班大概开多远呀", "open", "info"),  # open word + soft particle
     ("您家里几口人啊", "open", "info"),
@@ -150,6 +150,10 @@ def test_chat_statements_are_not_questions(reply):
     "白色这台刚到店，我先帮您把它留两天？",  # an offer of the next step
     "如果经理同意再送一次保养，您今天是不是就可以先把意向金交了？",  # conditional across clauses
     "不如我哋而家落去试吓车，好唔好？",  # Cantonese proposal
+    "我把落地价列出来给您对一对？",  # the offer names the customer after the object
+    "价格就按刚才说的，您今天能定下来吗？",  # can the customer take the step now
+    "哥 新到的那台灰色要不要来看看",  # chat: an unmarked 要不要 question
+    "您看周几方便 我提前把车备好",
 ])
 def test_proposals_and_offers_ask_consent(reply):
     assert q(reply, stage="negotiation").items[-1].function == "consent"
