@@ -76,7 +76,6 @@ def questions(text: str, sentence_spans: List[Span], question_end: Pattern) -> L
     return out
 
 
-
 def cjk_count(text: str) -> int:
     return len(CJK.findall(text))
 
