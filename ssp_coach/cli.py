@@ -116,6 +116,12 @@ def cmd_evaluate(args) -> int:
         results = [score_reply(it.reply, it.context, it.stage, it.customer_type) for it in items]
         rep = report(items, results, f"frozen: {args.frozen}")
         skills = evaluate_skills("test") if args.frozen == "test" else None
+    elif args.by_writer:
+        from .evaluate.cv import leave_one_writer_out
+
+        items, results = leave_one_writer_out()
+        rep = report(items, results, "training side, leave-one-writer-out (independent writers' items only)")
+        skills = None
     else:
         from .evaluate.cv import FOLDS, cross_validate
 
@@ -224,6 +230,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--tune",
         action="store_true",
         help="macro-F1 and negatives' false positives over a grid of detection thresholds, by grouped CV (best first)",
+    )
+    p.add_argument(
+        "--by-writer",
+        dest="by_writer",
+        action="store_true",
+        help="leave-one-writer-out on the training side: each independent writer scored by models that never saw them",
     )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_evaluate)

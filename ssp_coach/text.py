@@ -37,14 +37,6 @@ def normalise(text: str) -> str:
     return to_simplified(folded)
 
 
-_SENTENCE_END = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
-
-
-def sentences(text: str) -> list:
-    """(start, end) spans of sentences, split on Chinese and Western end punctuation."""
-    return [(m.start(), m.end()) for m in _SENTENCE_END.finditer(text) if m.group().strip()]
-
-
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

@@ -154,10 +154,6 @@ def test_a_bare_price_is_flagged_not_praised():
     assert "做得好" not in r["feedback"]
 
 
-@pytest.mark.xfail(strict=True, reason="ssp_coach bug: the rule finds the key move (praise_phrase) but the "
-                   "classifier vetoes it (p~0.04, below threshold_key in content/scoring.yml), so bare praise is not "
-                   "detected and its missing praise_point hint is lost; docs/annotation-guide.md PR1 says bare praise "
-                   "is praise")
 def test_bare_praise_counts_with_low_quality_and_the_feedback_asks_for_a_factual_point():
     r = score_reply("您真有眼光", "我喜欢这个红色。", "presentation", "social")
     assert "praise" in r["techniques"] and r["patterns"]["praise"]["quality"] < 1.0
@@ -173,3 +169,37 @@ def test_feedback_mentions_a_pattern_gap_before_an_fbi_gap_outside_the_presentat
     r = score_reply("那没关系，我理解，其实很多客户一开始也这样想，我们可以慢慢比较。", "", "negotiation")
     assert r["fbi"]["feature_dump"] is False  # defaults fill fields a detector leaves out
     assert "复述" in r["feedback"].split("\n")[1] and "缺少配备" not in r["feedback"]
+
+
+@pytest.mark.parametrize("value, message", [
+    ("{praise: high}", r"threshold_key_by_pattern\.praise.*expected a number"),
+    ("{flattery: 0.1}", r"threshold_key_by_pattern"),
+])
+def test_a_bad_per_pattern_threshold_is_a_located_content_error(tmp_path, monkeypatch, value, message):
+    import shutil
+
+    from ssp_coach.content import ContentError
+    from ssp_coach.paths import content_dir
+    from ssp_coach.scoring import weights
+
+    shutil.copytree(content_dir(), tmp_path / "content")
+    path = tmp_path / "content" / "scoring.yml"
+    text = path.read_text(encoding="utf-8").replace("threshold_key_by_pattern: {praise: 0.0}",
+                                                    f"threshold_key_by_pattern: {value}", 1)
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("SSP_CONTENT_DIR", str(tmp_path / "content"))
+    weights.load_scoring_config.cache_clear()
+    try:
+        with pytest.raises(ContentError, match=message):
+            weights.load_scoring_config()
+    finally:
+        monkeypatch.undo()
+        weights.load_scoring_config.cache_clear()
+
+
+def test_per_pattern_threshold_overrides_the_default_only_for_its_pattern():
+    from ssp_coach.scoring.weights import load_scoring_config
+
+    cfg = load_scoring_config()
+    assert cfg.threshold_key("praise") == 0.0
+    assert cfg.threshold_key("guide") == cfg["threshold_key"]

@@ -132,3 +132,22 @@ def test_fast_scoring_matches_the_sklearn_sparse_path():
 def test_an_ultimatum_borrowing_benefit_words_is_not_product_talk():
     r = read_turn("最便宜就这个价了，省心省事，爱买不买。", "还能便宜点吗？", "negotiation", "dominant")
     assert "pressure" in r.anti and not r.product_talk and not detect_fbi(r).data["benefit"]
+
+
+# Impact as the customer's own routine told back to them (skills.yml fbi.scene), not only 想象一下……
+@pytest.mark.parametrize("reply", [
+    "这台有自适应巡航，跟车会自己减速再起步，您每周都跑一趟省城，堵在高速上脚也不用一直踩着。",
+    "后排座椅能放倒，您住的小区在坡上，平时拉东西回家一趟就能装完",  # chat style, no final stop
+])
+def test_the_customers_routine_with_the_car_is_an_impact(reply):
+    from ssp_coach.scoring.fbi.model import rule_votes
+    from ssp_coach.text import normalise
+
+    assert rule_votes(normalise(reply))["impact"]
+
+
+def test_a_routine_asked_about_is_no_impact():
+    from ssp_coach.scoring.fbi.model import rule_votes
+    from ssp_coach.text import normalise
+
+    assert not rule_votes(normalise("这台是两驱的，您平时主要在市区开吗？"))["impact"]

@@ -157,3 +157,77 @@ def test_classifier_cache_is_keyed_by_the_training_data(tmp_path, monkeypatch):
     finally:
         monkeypatch.undo()
         classifier._cached_classifier.cache_clear()
+
+
+# 认同法 constructions (content/phrases/patterns.yml agreement_phrase): the key move is found by the rules.
+@pytest.mark.parametrize("reply, context", [
+    ("换我我也会犹豫，毕竟这么多钱，其实这款的置换补贴能抵掉一大块。", "我还是有点犹豫。"),  # in the customer's place
+    ("好多车主刚来的时候也有这个顾虑，不过我们的电池是终身质保的。", "电动车电池坏了怎么办？"),  # others felt the same
+    ("这种情况挺常见的，新车前几千公里油耗会稍高一点，跑开了就降下来了。", "油耗怎么比说的高？"),
+    ("您问得真在点子上，这个服务费其实就是代办上牌的费用。", "这个服务费是什么？"),
+    ("您说得也是，各家送的东西差不多，不过我们送的记录仪是原厂的。", "送的东西都差不多。"),
+    ("理解，您工作忙，我长话短说，两驱版落地大概十六万。", "我很忙，直接说价格。"),
+])
+def test_agreement_constructions_are_the_key_move(reply, context):
+    rules = find_parts(read_turn(reply, context, "negotiation", "social"))
+    assert "agreement_phrase" in rules["agree"].parts
+
+
+@pytest.mark.parametrize("reply", [
+    "我不理解您为什么觉得贵。",  # negated
+    "这台车的保养周期是一万公里。",  # a bare fact
+    "您好，欢迎光临，里面请。",  # a greeting
+    "不好意思，试驾前得先登记一下您的驾驶证。",  # an apology before a formality accepts no view
+])
+def test_no_agreement_construction_in_lines_that_accept_nothing(reply):
+    assert "agreement_phrase" not in find_parts(read_turn(reply, "这车太贵了。", "negotiation", "social"))["agree"].parts
+
+
+@pytest.mark.parametrize("reply, is_guide", [
+    ("可以试驾，您身上带着驾驶证吗？我去登记一下。", False),  # the procedure asks, the customer's needs do not
+    ("麻烦您在这张表格上签个名好吗？", False),
+    ("您平时接送孩子多，还是自己上下班开得多？", True),
+])
+def test_questions_about_the_paperwork_are_not_guiding(reply, is_guide):
+    rules = find_parts(read_turn(reply, "", "test_drive", "social"))
+    assert ("guiding_phrase" in rules["guide"].parts) == is_guide
+
+
+# 赞美法: specific praise of what the customer did or the kind of person they are (not of the car).
+@pytest.mark.parametrize("reply", [
+    "您刚才倒车入库停得特别利索，一把就进去了。",
+    "车开了八年还这么新，说明您平时保养真是一点没马虎。",
+    "您是我这个月见过做功课最细的客户，连保养间隔都查了。",
+    "您选的这个墨绿色很有品味，路上不多见。",
+])
+def test_specific_praise_of_the_customer_is_the_key_move(reply):
+    rules = find_parts(read_turn(reply, "我自己挑的。", "presentation", "social"))
+    assert "praise_phrase" in rules["praise"].parts
+
+
+@pytest.mark.parametrize("reply", [
+    "这款车的座椅包裹得特别到位，坐着很舒服。",  # the car is praised, not the customer
+    "您是第一次来我们店的客户吗？",  # a question about the customer
+])
+def test_praise_of_the_car_or_a_question_is_not_praise(reply):
+    assert "praise_phrase" not in find_parts(read_turn(reply, "", "presentation", "social"))["praise"].parts
+
+
+# 叙述法 forms: a test the car went through, another customer's story, a comparison, a homely measure.
+@pytest.mark.parametrize("reply, form", [
+    ("这块电池做过挤压和浸水实验，都没有起火。", "authority"),
+    ("上个月有位顾客跟您一样担心油耗，开了半年回来说一箱油能跑九百公里。", "case"),
+    ("同隔壁那款比，我们的后备箱深了十厘米。", "comparison"),
+    ("车里时速一百才六十分贝，差不多就是两个人小声聊天。", "metaphor"),
+])
+def test_narration_forms(reply, form):
+    res = find_parts(read_turn(reply, "", "presentation", "analytic"))["narrate"]
+    assert "narration" in res.parts and res.detail == form
+
+
+@pytest.mark.parametrize("reply", [
+    "原厂保修是三年或者十万公里。",  # a bare fact from the maker is not narration
+    "官方指导价是十二万八。",
+])
+def test_bare_facts_are_not_narration(reply):
+    assert "narration" not in find_parts(read_turn(reply, "", "presentation", "analytic"))["narrate"].parts

@@ -104,3 +104,75 @@ def test_clauses_split_at_commas_and_sentence_ends_with_offsets_into_the_text():
     assert [original[s:e].strip() for s, e in sentences(text)] == ["这台车百公里油耗5.8升，一年能省三千块。",
                                                                  "您平时跑高速多吗？"]
     assert read(original, stage="presentation").clauses == spans
+
+
+# Chat messages without punctuation (the one splitter, ssp_coach/reading/units.py).
+@pytest.mark.parametrize("reply, expected", [
+    ("哥 后排空间您上次也坐过了 挺宽的", ["哥", "后排空间您上次也坐过了", "挺宽的"]),
+    ("您看周六上午行吗我这边把车备好", ["您看周六上午行吗", "我这边把车备好"]),
+    ("收到姐～明天见👍然后带上驾照", ["收到姐～", "明天见👍", "然后带上驾照"]),
+    ("排量是1.5 T，油耗5.8升。", ["排量是1.5 T，油耗5.8升。"]),
+])
+def test_chat_text_is_split_at_spaces_tildes_emoji_and_particles(reply, expected):
+    text = normalise(reply)
+    assert [reply[s:e] for s, e in sentences(text)] == expected
+
+
+def test_clauses_also_end_at_chat_separators_but_not_inside_a_decimal():
+    reply = "我们这台混动 百公里4.2个油 一年能省不少"
+    assert [reply[s:e] for s, e in clauses(normalise(reply))] == ["我们这台混动", "百公里4.2个油", "一年能省不少"]
+
+
+@pytest.mark.parametrize("reply, kind, function", [
+    ("姐 您小区里能装充电桩不", "closed", "info"),  # 不 closes a chat question
+    ("车机和手机都连上了没", "closed", "info"),
+    ("您平时上下班大概开多远呀", "open", "info"),  # open word + soft particle
+    ("您家里几口人啊", "open", "info"),
+    ("我把两种贷款方案都算好发您 您对比着看 行不", "closed", "consent"),  # tag question joins its proposal
+])
+def test_unpunctuated_chat_questions(reply, kind, function):
+    last = q(reply).items[-1]
+    assert (last.kind, last.function) == (kind, function)
+
+
+@pytest.mark.parametrize("reply", [
+    "我们呢 这周有个置换补贴",  # 呢 marking a topic
+    "这个价格我也不",  # a cut-off 也不 is not a question
+    "我们店周日也不休息 随时来",
+])
+def test_chat_statements_are_not_questions(reply):
+    assert q(reply).items == []
+
+
+# 承诺法 asked as a proposal, an offer or a conditional rather than the textbook 如果……是否可以麻烦您……
+@pytest.mark.parametrize("reply", [
+    "后排三个人坐着也宽松，要不您带着家里人周末再来坐一坐？",  # 要不 + next step
+    "白色这台刚到店，我先帮您把它留两天？",  # an offer of the next step
+    "如果经理同意再送一次保养，您今天是不是就可以先把意向金交了？",  # conditional across clauses
+    "不如我哋而家落去试吓车，好唔好？",  # Cantonese proposal
+    "我把落地价列出来给您对一对？",  # the offer names the customer after the object
+    "价格就按刚才说的，您今天能定下来吗？",  # can the customer take the step now
+    "哥 新到的那台灰色要不要来看看",  # chat: an unmarked 要不要 question
+    "您看周几方便 我提前把车备好",
+])
+def test_proposals_and_offers_ask_consent(reply):
+    assert q(reply, stage="negotiation").items[-1].function == "consent"
+
+
+@pytest.mark.parametrize("reply", [
+    "您平时是自己开还是家里人也开？",  # a needs question, not a proposal
+    "如果预算再多两万，您会考虑四驱版吗？",  # a conditional that asks about a need, not a step
+])
+def test_needs_questions_are_not_consent(reply):
+    assert q(reply).items[-1].function != "consent"
+
+
+# 反问法: an explanation closed by a question asking the customer to affirm it.
+@pytest.mark.parametrize("reply", [
+    "这台车有盲区监测，变道时后视镜会亮灯提醒，开夜路最怕的不就是看不清后面吗？",
+    "电池质保八年，这个年限在同级里算长的，这个数据对您有说服力吗？",
+    "保养一次三百几蚊，咁样计落系咪抵好多？",  # Cantonese
+    "首付三成就能开走，每个月比租房还少，这样是不是安心多了？",
+])
+def test_explanations_closed_by_an_affirmation_question_are_checks(reply):
+    assert q(reply, stage="presentation").items[-1].function == "check"

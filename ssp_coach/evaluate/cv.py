@@ -50,6 +50,22 @@ def cross_validate(items: Optional[List[CorpusItem]] = None, k: int = FOLDS) -> 
     return out_items, results
 
 
+def leave_one_writer_out(items: Optional[List[CorpusItem]] = None) -> Tuple[List[CorpusItem], List[dict]]:
+    """(items, assessments) for every independent writer's item, each scored by models fitted on everything
+    except that writer's items: the training-side analogue of the frozen out-of-writer set (the
+    self-written items are always learnt from and never scored here)."""
+    items = training_items() if items is None else items
+    writers = sorted({it.group for it in items if it.group != "self"})
+    out_items, results = [], []
+    for writer in writers:
+        held = [it for it in items if it.group == writer]
+        with fitted_on([it for it in items if it.group != writer]):
+            for it in held:
+                out_items.append(it)
+                results.append(score_reply(it.reply, it.context, it.stage, it.customer_type))
+    return out_items, results
+
+
 def tune_thresholds(
     items: Optional[List[CorpusItem]] = None, k: int = FOLDS
 ) -> List[Tuple[float, float, float, float]]:
@@ -83,15 +99,18 @@ def tune_thresholds(
                         },
                     )
                 )
+    from ..scoring.weights import load_scoring_config
+
+    fixed = load_scoring_config().raw.get("threshold_key_by_pattern", {})  # per-pattern keys stay as set
     grid = []
     for t_key in (0.1, 0.2, 0.3, 0.4, 0.5):
         for t_sure in (0.6, 0.7, 0.8, 0.9, 1.01):
 
-            def hit(v, t_key=t_key, t_sure=t_sure):
+            def hit(v, code, t_key=t_key, t_sure=t_sure):
                 key, negative, p = v
-                return not negative and ((key and p >= t_key) or p >= t_sure)
+                return not negative and ((key and p >= fixed.get(code, t_key)) or p >= t_sure)
 
-            f1s = [prf((hit(v[c]), c in (it.labels or ())) for it, v in votes)["f1"] for c in PATTERN_CODES]
-            negs = [any(hit(v[c]) for c in PATTERN_CODES) for it, v in votes if not it.labels]
+            f1s = [prf((hit(v[c], c), c in (it.labels or ())) for it, v in votes)["f1"] for c in PATTERN_CODES]
+            negs = [any(hit(v[c], c) for c in PATTERN_CODES) for it, v in votes if not it.labels]
             grid.append((t_key, t_sure, sum(f1s) / len(f1s), sum(negs) / len(negs) if negs else 0.0))
     return grid

@@ -87,7 +87,7 @@ def detect_patterns(r: TurnReading, cfg: ScoringConfig):
         res = rules[code]
         key = any(k in res.parts for k in KEY_PARTS[code])
         detected = not res.negative and (
-            (key and probs[code] >= cfg["threshold_key"]) or probs[code] >= cfg["threshold_sure"]
+            (key and probs[code] >= cfg.threshold_key(code)) or probs[code] >= cfg["threshold_sure"]
         )
         if not detected:
             continue

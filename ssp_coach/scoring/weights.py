@@ -21,6 +21,10 @@ class ScoringConfig:
     def __getitem__(self, key: str) -> Any:
         return self.raw[key]
 
+    def threshold_key(self, code: str) -> float:
+        """The classifier probability below which a rule's key move is vetoed, for one pattern."""
+        return float(self.raw.get("threshold_key_by_pattern", {}).get(code, self.raw["threshold_key"]))
+
 
 def _number(mapping: Dict[str, Any], key: str, where: str) -> float:
     value = require(mapping, key, object, where)
@@ -44,6 +48,12 @@ def load_scoring_config() -> ScoringConfig:
         "skills_cap",
     ):
         _number(data, key, w)
+    by_pattern = data.get("threshold_key_by_pattern", {})
+    if not isinstance(by_pattern, dict):
+        raise ContentError(f"{w}: threshold_key_by_pattern: expected a mapping of pattern -> number")
+    for code in by_pattern:
+        require_choice(code, PATTERN_CODES, f"{w}: threshold_key_by_pattern")
+        _number(by_pattern, code, "threshold_key_by_pattern")
     skills = require(data, "skills", dict, w)
     for group, keys in {
         "fbi": ("feature", "benefit", "impact", "order_ok"),

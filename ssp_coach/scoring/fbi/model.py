@@ -5,7 +5,6 @@ hash of those items, the cue file and FEATURE_VERSION, so editing the corpus ret
 """
 
 import hashlib
-import re
 from collections import Counter
 from contextvars import ContextVar
 from functools import lru_cache
@@ -22,11 +21,11 @@ from ...learn.model_cache import cached_model
 from ...paths import content_dir
 from ...reading.cues import find_all
 from ...reading.phrases import SKILLS_FILE, load_cues
+from ...reading.units import sentences
 from ...text import normalise
 
-FEATURE_VERSION = "5"
+FEATURE_VERSION = "6"
 RULE_WEIGHT = 1.5
-_SENTENCE = re.compile(r"[^。！？!?；;\n]+")
 
 
 def cue_features(text: str) -> List[float]:
@@ -50,8 +49,8 @@ def rule_votes(text: str) -> Dict[str, bool]:
     the impact, so B needs a benefit cue in a sentence that is not itself a scene."""
     fbi = load_cues().fbi
     votes = {"feature": bool(fbi["feature"].search(text)), "impact": _is_scene(fbi, text), "benefit": False}
-    for m in _SENTENCE.finditer(text):
-        sentence = m.group()
+    for s, e in sentences(text):
+        sentence = text[s:e]
         if fbi["benefit"].search(sentence) and not _is_scene(fbi, sentence):
             votes["benefit"] = True
             break

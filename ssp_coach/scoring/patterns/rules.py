@@ -135,7 +135,7 @@ def _praise(r: TurnReading, p, echoes: List[Span]) -> RuleResult:
 def _guide(r: TurnReading, p) -> RuleResult:
     """Any question or invitation that leads the customer to reveal needs, facts or a view."""
     out = RuleResult("guide")
-    asking = [q.span for q in r.question.of(INFO)]
+    asking = [q.span for q in r.question.of(INFO) if not find(p.extra["procedure"], r.text, *q.span)]
     invitation = find(p.parts["guiding_phrase"], r.text)
     if asking:
         out.parts["guiding_phrase"] = asking[0]
