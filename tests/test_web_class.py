@@ -308,3 +308,26 @@ def test_wrong_codes_are_throttled_per_address(site):
     _, status, body = join(server, klass["code"], "王芳", client=guesser)
     assert status == 429 and "太多" in body["error"], "even the right code, until the window has passed"
 
+
+
+def test_the_cohort_views_filter_by_class_and_group(site):
+    from test_web_cohort import get, table_rows
+
+    server, coach, url = site
+    klass = create_class(coach, "十二月二期", groups=2)
+    first, _, _ = join(server, klass["code"], "周一")  # group 1
+    second, _, _ = join(server, klass["code"], "吴二")  # group 2
+    now = time.time()
+    for who in ("周一（十二月二期）", "吴二（十二月二期）", "郑三"):
+        write_conversation(url, f"c-{new_id()}", roleplay_events(who, new_id(), overall=70, t0=now - 60))
+
+    whole = table_rows(get(coach, "/review/cohort", class_id=klass["id"]))
+    assert set(whole) == {"周一（十二月二期）", "吴二（十二月二期）"}, "only the class's members"
+    assert set(table_rows(get(coach, "/review/cohort", class_id=klass["id"], group="1"))) == {"周一（十二月二期）"}
+    page = get(coach, "/review/cohort/replies", pattern="agree", class_id=klass["id"])
+    assert 'name="class_id"' in page and f'value="{klass["id"]}" selected' in page, "the filter is kept"
+
+    page = get(coach, "/review/cohort", group="1")
+    assert "请先选择班级" in page and "郑三" in table_rows(page), "a group alone is ignored, with a message"
+    page = get(coach, "/review/cohort", class_id="no-such-class")
+    assert "所选的筛选项不存在" in page and "郑三" in table_rows(page)

@@ -1,15 +1,14 @@
 """The one set of filters every cohort view shares (table, heat map, replies, summary): which role-plays
-count. Read from the query string, kept in every link between the views. A class/group filter is one more
-field here plus one clause in `keep`."""
+count. Read from the query string, kept in every link between the views."""
 
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import List, Mapping, Optional, Sequence, Tuple
+from typing import List, Mapping, Optional, Sequence, Set, Tuple
 
 from .session_list import Row
 
-TEXT_FIELDS = ("date_from", "date_to", "scenario", "customer_type", "mode")
+TEXT_FIELDS = ("date_from", "date_to", "scenario", "customer_type", "mode", "class_id", "group")
 MAX_TRAINEES = 500
 
 
@@ -27,6 +26,11 @@ class CohortFilters:
     scenario: str = ""
     customer_type: str = ""
     mode: str = ""
+    class_id: str = ""
+    group: str = ""  # a group number of the class, as text
+    # The chat names of the chosen class's (or group's) members, set by the view from the class store;
+    # None = no class chosen.
+    members: Optional[Set[str]] = None
     trainees: List[str] = field(default_factory=list)  # none ticked = everyone
     errors: List[str] = field(default_factory=list)
 
@@ -56,6 +60,8 @@ class CohortFilters:
     def keep(self, row: Row) -> bool:
         rp = row.rp
         if not rp.trainee or (self.trainees and rp.trainee not in self.trainees):
+            return False
+        if self.members is not None and rp.trainee not in self.members:
             return False
         if self.scenario and rp.scenario != self.scenario:
             return False

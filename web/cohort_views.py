@@ -12,6 +12,8 @@ from sanic import Blueprint, response
 from ssp_coach.roleplay.catalog import CUSTOMER_TYPES, MODES
 
 from . import auth, charts
+from .class_admin import MAX_GROUPS
+from .class_join import identity
 from .cohort import SORTS, Corrections, replies_using, sort_table, summary, trainee_table
 from .cohort_filters import CohortFilters
 from .labels import PATTERNS, label, scenarios
@@ -26,8 +28,33 @@ DEFAULT_PASS_MARK = 60.0
 
 
 def _filters(request) -> CohortFilters:
-    known = {"scenario": list(scenarios()), "customer_type": list(CUSTOMER_TYPES), "mode": list(MODES)}
-    return CohortFilters.from_args(request.args, known)
+    classes = request.app.ctx.classes
+    known = {
+        "scenario": list(scenarios()),
+        "customer_type": list(CUSTOMER_TYPES),
+        "mode": list(MODES),
+        "class_id": [k["id"] for k in classes.list_classes()],
+        "group": [str(n) for n in range(1, MAX_GROUPS + 1)],
+    }
+    filters = CohortFilters.from_args(request.args, known)
+    if filters.class_id:
+        klass = classes.get_class(filters.class_id)
+        members = [
+            m for m in classes.members_of(filters.class_id) if not filters.group or str(m.group_no) == filters.group
+        ]
+        filters.members = {identity(m, klass) for m in members} if klass else set()
+    elif filters.group:
+        filters.errors.append("按小组筛选时请先选择班级，已忽略小组。")
+        filters.group = ""
+    return filters
+
+
+def _class_choices(request) -> List[Dict[str, Any]]:
+    """The classes for the filter form, newest first, with their group numbers."""
+    return [
+        {"id": k["id"], "title": f"{k['name']}（{k['day']}）", "groups": list(range(1, int(k["groups"] or 0) + 1))}
+        for k in request.app.ctx.classes.list_classes()
+    ]
 
 
 def _pass_mark(request, errors: List[str]) -> float:
@@ -116,6 +143,7 @@ async def cohort(request):
         sort=sort,
         descending=descending,
         modes=MODES,
+        classes=_class_choices(request),
         query=_query,
         when=_when,
         **view,
@@ -151,6 +179,7 @@ async def replies(request):
         page=page,
         shown=shown,
         modes=MODES,
+        classes=_class_choices(request),
         query=_query,
         when=_when,
         pattern_name=label("pattern", code),
