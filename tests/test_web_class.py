@@ -296,27 +296,14 @@ def test_results_leaderboard_distribution_misses_and_csv(site):
     assert Client(server.url).request("GET", f"{path}/results.csv")[0] == 401
 
 
-def test_wrong_codes_are_throttled_per_address(site):
-    """Last in the module: every client here shares 127.0.0.1, which this test locks out (SSP_JOIN_LIMIT=4)."""
-    server, coach, _ = site
-    klass = create_class(coach, "八班")
-    guesser = Client(server.url)
-    wrong = [g for g in ("AAAAAA", "CCCCCC", "DDDDDD", "EEEEEE", "FFFFFF") if g != klass["code"]][:4]
-    for guess in wrong:
-        _, status, body = join(server, guess, "王芳", client=guesser)
-        assert status == 404 and "班级码不正确" in body["error"]
-    _, status, body = join(server, klass["code"], "王芳", client=guesser)
-    assert status == 429 and "太多" in body["error"], "even the right code, until the window has passed"
-
-
-
 def test_the_cohort_views_filter_by_class_and_group(site):
     from test_web_cohort import get, table_rows
 
     server, coach, url = site
     klass = create_class(coach, "十二月二期", groups=2)
-    first, _, _ = join(server, klass["code"], "周一")  # group 1
-    second, _, _ = join(server, klass["code"], "吴二")  # group 2
+    # (before the throttling test below: it uses up this address's join attempts)
+    assert join(server, klass["code"], "周一")[1] == 200  # group 1
+    assert join(server, klass["code"], "吴二")[1] == 200  # group 2
     now = time.time()
     for who in ("周一（十二月二期）", "吴二（十二月二期）", "郑三"):
         write_conversation(url, f"c-{new_id()}", roleplay_events(who, new_id(), overall=70, t0=now - 60))
@@ -331,3 +318,18 @@ def test_the_cohort_views_filter_by_class_and_group(site):
     assert "请先选择班级" in page and "郑三" in table_rows(page), "a group alone is ignored, with a message"
     page = get(coach, "/review/cohort", class_id="no-such-class")
     assert "所选的筛选项不存在" in page and "郑三" in table_rows(page)
+
+
+def test_wrong_codes_are_throttled_per_address(site):
+    """Last in the module: every client here shares 127.0.0.1, which this test locks out (SSP_JOIN_LIMIT=4)."""
+    server, coach, _ = site
+    klass = create_class(coach, "八班")
+    guesser = Client(server.url)
+    wrong = [g for g in ("AAAAAA", "CCCCCC", "DDDDDD", "EEEEEE", "FFFFFF") if g != klass["code"]][:4]
+    for guess in wrong:
+        _, status, body = join(server, guess, "王芳", client=guesser)
+        assert status == 404 and "班级码不正确" in body["error"]
+    _, status, body = join(server, klass["code"], "王芳", client=guesser)
+    assert status == 429 and "太多" in body["error"], "even the right code, until the window has passed"
+
+
