@@ -12,7 +12,9 @@ from .spec import CardSpec, load_spec
 
 LEVEL = re.compile(r"^\s*[Pp]\s*(\d+)\s*[级：:，,。\s]*(.*)$", re.S)
 PHONE_DIGITS = re.compile(r"\d[\d\s-]{3,}\d")
-LEVEL_RANGE = "意向等级只能是 P0、P1、P2、P3 或 P4（P0 已订车，P4 意向最低），请重新填写，例如：P2 需求清楚，一个月内可能成交。"
+LEVEL_RANGE = (
+    "意向等级只能是 P0、P1、P2、P3 或 P4（P0 已订车，P4 意向最低），请重新填写，例如：P2 需求清楚，一个月内可能成交。"
+)
 LEVEL_REASON = "请在等级后面写一句理由，例如：P3 还在和别的品牌比较，需要持续跟进。"
 PHONE_BAD = "电话号码看起来不对（手机号是 11 位数字，以 1 开头；座机请带区号）。没问到可以写“未了解”。"
 EMPTY = "这一项还没有填，请写下内容；没了解到可以写“未了解”。"
@@ -22,9 +24,9 @@ EMPTY = "这一项还没有填，请写下内容；没了解到可以写“未�
 class Reading:
     """What one message means for the card form."""
 
-    values: Dict[str, str]          # fields filled by the message
-    error: Optional[str] = None     # why nothing was filled (to show, then ask again)
-    correct: Optional[str] = None   # the field the trainee wants to fill again
+    values: Dict[str, str]  # fields filled by the message
+    error: Optional[str] = None  # why nothing was filled (to show, then ask again)
+    correct: Optional[str] = None  # the field the trainee wants to fill again
     abandon: bool = False
 
 
@@ -79,8 +81,9 @@ def read_contact(text: str) -> Reading:
     return Reading({"card_contact": t})
 
 
-def read_answer(field_id: str, text: str, intent: Optional[str], today: dt.date,
-                spec: Optional[CardSpec] = None) -> Reading:
+def read_answer(
+    field_id: str, text: str, intent: Optional[str], today: dt.date, spec: Optional[CardSpec] = None
+) -> Reading:
     """Read a message typed while `field_id` is asked."""
     spec = spec or load_spec()
     if is_abandon(text, intent, spec):

@@ -27,7 +27,7 @@ NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 def _bigrams(text: str) -> set:
     cjk = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", " ", to_simplified(text))
-    return {cjk[i:i + 2] for i in range(len(cjk) - 1) if " " not in cjk[i:i + 2]}
+    return {cjk[i : i + 2] for i in range(len(cjk) - 1) if " " not in cjk[i : i + 2]}
 
 
 def matches(recorded: str, said: str) -> bool:
@@ -58,8 +58,9 @@ def _level_index(level_id: Optional[str], spec: CardSpec) -> Optional[int]:
     return ids.index(level_id) if level_id in ids else None
 
 
-def grade_level(chosen: Optional[str], expected: Optional[str], trust: Optional[float], facts: int,
-                spec: CardSpec) -> Dict[str, Any]:
+def grade_level(
+    chosen: Optional[str], expected: Optional[str], trust: Optional[float], facts: int, spec: CardSpec
+) -> Dict[str, Any]:
     """Is the chosen P-level what the course's rules give for this role-play?"""
     rule = spec.level(expected) or {}
     basis = f"本次信任度 {round(trust or 0)}，了解到 {facts} 项客户信息"
@@ -67,39 +68,72 @@ def grade_level(chosen: Optional[str], expected: Optional[str], trust: Optional[
     if chosen is None:
         return {"chosen": None, "expected": expected, "status": "missing", "feedback": "没有填写意向等级。"}
     if expected is None:
-        return {"chosen": chosen, "expected": None, "status": "open",
-                "feedback": "客户已离开，这张卡只作记录；意向等级仅供参考。"}
+        return {
+            "chosen": chosen,
+            "expected": None,
+            "status": "open",
+            "feedback": "客户已离开，这张卡只作记录；意向等级仅供参考。",
+        }
     label = f"{expected}（{rule.get('label', '')}：{rule.get('description', '')}）"
     if chosen == expected:
-        return {"chosen": chosen, "expected": expected, "status": "correct",
-                "feedback": f"意向等级 {chosen} 符合课程规则：{basis}，对应 {label}。"}
+        return {
+            "chosen": chosen,
+            "expected": expected,
+            "status": "correct",
+            "feedback": f"意向等级 {chosen} 符合课程规则：{basis}，对应 {label}。",
+        }
     if (spec.level(chosen) or {}).get("deal"):
-        return {"chosen": chosen, "expected": expected, "status": "wrong",
-                "feedback": f"客户还没有签约或交订金，不能记为 {chosen}。{basis}，按规则应为 {label}。"}
+        return {
+            "chosen": chosen,
+            "expected": expected,
+            "status": "wrong",
+            "feedback": f"客户还没有签约或交订金，不能记为 {chosen}。{basis}，按规则应为 {label}。",
+        }
     # levels are listed hottest first (P0, P1 ... P4): a smaller index is a higher intention
     direction = "偏高" if ci is not None and ei is not None and ci < ei else "偏低"
     close = ci is not None and ei is not None and abs(ci - ei) == 1
-    return {"chosen": chosen, "expected": expected, "status": "close" if close else "wrong",
-            "feedback": f"意向等级 {chosen} {direction}：{basis}，按课程规则应为 {label}。"}
+    return {
+        "chosen": chosen,
+        "expected": expected,
+        "status": "close" if close else "wrong",
+        "feedback": f"意向等级 {chosen} {direction}：{basis}，按课程规则应为 {label}。",
+    }
 
 
-def grade_next_contact(date_iso: Optional[str], level: Optional[str], played_on: dt.date,
-                       spec: CardSpec) -> Dict[str, Any]:
+def grade_next_contact(
+    date_iso: Optional[str], level: Optional[str], played_on: dt.date, spec: CardSpec
+) -> Dict[str, Any]:
     rule = spec.level(level) or {}
     limit = int(rule.get("follow_up_days") or 0) or None  # type: ignore[call-overload]
     if not date_iso:
         return {"date": None, "days": None, "limit": limit, "status": "missing", "feedback": "没有约定下次联系日期。"}
     days = (dt.date.fromisoformat(date_iso) - played_on).days
     if limit and days > limit:
-        return {"date": date_iso, "days": days, "limit": limit, "status": "late",
-                "feedback": f"{level} 客户最迟 {limit} 天内要再次联系，{days} 天后才联系太晚了，意向可能被锁定。"}
-    return {"date": date_iso, "days": days, "limit": limit, "status": "ok",
-            "feedback": f"{days} 天后联系，在 {level or '该等级'} 的跟进周期（{limit} 天）之内。"}
+        return {
+            "date": date_iso,
+            "days": days,
+            "limit": limit,
+            "status": "late",
+            "feedback": f"{level} 客户最迟 {limit} 天内要再次联系，{days} 天后才联系太晚了，意向可能被锁定。",
+        }
+    return {
+        "date": date_iso,
+        "days": days,
+        "limit": limit,
+        "status": "ok",
+        "feedback": f"{days} 天后联系，在 {level or '该等级'} 的跟进周期（{limit} 天）之内。",
+    }
 
 
-def grade_card(card: Dict[str, Optional[str]], said: Dict[str, str], persona_name: str,
-               expected_level: Optional[str], trust: Optional[float], played_on: dt.date,
-               spec: Optional[CardSpec] = None) -> Dict[str, Any]:
+def grade_card(
+    card: Dict[str, Optional[str]],
+    said: Dict[str, str],
+    persona_name: str,
+    expected_level: Optional[str],
+    trust: Optional[float],
+    played_on: dt.date,
+    spec: Optional[CardSpec] = None,
+) -> Dict[str, Any]:
     """The card's grade: per field and topic, the level, the next contact, a score and Chinese feedback.
     `said`: topic -> what the customer told in the role-play (only topics actually learned)."""
     spec = spec or load_spec()
@@ -109,8 +143,17 @@ def grade_card(card: Dict[str, Optional[str]], said: Dict[str, str], persona_nam
             continue
         for topic in f.topics:
             status = topic_status(card.get(f.id), topic, said.get(topic), spec)
-            rows.append({"field": f.id, "field_label": f.label, "topic": topic, "value": card.get(f.id),
-                         "said": said.get(topic), "status": status, "status_label": STATUS_LABELS[status]})
+            rows.append(
+                {
+                    "field": f.id,
+                    "field_label": f.label,
+                    "topic": topic,
+                    "value": card.get(f.id),
+                    "said": said.get(topic),
+                    "status": status,
+                    "status_label": STATUS_LABELS[status],
+                }
+            )
     contact = card.get("card_contact") or ""
     contact_ok = bool(persona_name) and persona_name[0] in contact
     level = grade_level(card.get("card_level"), expected_level, trust, len(said), spec)
@@ -121,19 +164,28 @@ def grade_card(card: Dict[str, Optional[str]], said: Dict[str, str], persona_nam
     earned += 1 if not is_unknown(card.get("card_next_purpose"), spec) else 0
     best = 2 * len(rows) + 2 + 2 + 2 + 1
     score = max(0, round(100 * earned / best))
-    return {"fields": rows, "contact_ok": contact_ok, "level": level, "next_contact": next_contact,
-            "score": score, "feedback": feedback(rows, contact_ok, persona_name, level, next_contact)}
+    return {
+        "fields": rows,
+        "contact_ok": contact_ok,
+        "level": level,
+        "next_contact": next_contact,
+        "score": score,
+        "feedback": feedback(rows, contact_ok, persona_name, level, next_contact),
+    }
 
 
-def feedback(rows: List[Dict[str, Any]], contact_ok: bool, persona_name: str, level: Dict[str, Any],
-             next_contact: Dict[str, Any]) -> List[str]:
+def feedback(
+    rows: List[Dict[str, Any]], contact_ok: bool, persona_name: str, level: Dict[str, Any], next_contact: Dict[str, Any]
+) -> List[str]:
     lines = []
     by = {s: [r for r in rows if r["status"] == s] for s in STATUS_LABELS}
     topics = lambda rs: "、".join(dict.fromkeys(r["field_label"] for r in rs))  # noqa: E731
     if by["correct"]:
         lines.append(f"记录准确：{topics(by['correct'])}。")
     if by["invented"]:
-        lines.append(f"{topics(by['invented'])}：客户在对话中没有说过，A卡只记客户亲口说的，没了解到就写“未了解”，下次去问。")
+        lines.append(
+            f"{topics(by['invented'])}：客户在对话中没有说过，A卡只记客户亲口说的，没了解到就写“未了解”，下次去问。"
+        )
     if by["missed"]:
         lines.append(f"{topics(by['missed'])}：客户说过但卡上没有记下来，跟进时会用得上。")
     if by["wrong"]:
@@ -145,8 +197,9 @@ def feedback(rows: List[Dict[str, Any]], contact_ok: bool, persona_name: str, le
     return lines
 
 
-def said_in_roleplay(persona_facts: Dict[str, Any], record: List[Dict[str, Any]],
-                     revealed: List[str]) -> Dict[str, str]:
+def said_in_roleplay(
+    persona_facts: Dict[str, Any], record: List[Dict[str, Any]], revealed: List[str]
+) -> Dict[str, str]:
     """topic -> what the customer said: the scorecard's fact record (revealed: the full answer; stated:
     the short answer to a closed question), plus facts revealed outside the scenario's record."""
     said = {t: persona_facts[t].answer for t in revealed or [] if t in persona_facts}

@@ -67,8 +67,15 @@ def build_spec(base: Optional[Path] = None) -> CardSpec:
     fields = []
     for i, f in enumerate(require(raw, "fields", list, WHERE)):
         w = f"{WHERE}: fields[{i}]"
-        fields.append(Field(require(f, "id", str, w), require(f, "label", str, w), require(f, "prompt", str, w),
-                            _strings(f, "aliases", w), tuple(f.get("topics") or ())))
+        fields.append(
+            Field(
+                require(f, "id", str, w),
+                require(f, "label", str, w),
+                require(f, "prompt", str, w),
+                _strings(f, "aliases", w),
+                tuple(f.get("topics") or ()),
+            )
+        )
     cues = require(raw, "topic_cues", dict, WHERE)
     topic_cues = {t: _patterns(tuple(v), f"{WHERE}: topic_cues.{t}") for t, v in cues.items()}
     for f in fields:
