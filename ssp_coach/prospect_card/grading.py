@@ -204,7 +204,7 @@ def said_in_roleplay(
     the short answer to a closed question), plus facts revealed outside the scenario's record."""
     said = {t: persona_facts[t].answer for t in revealed or [] if t in persona_facts}
     for fact in record or []:
-        f = persona_facts.get(fact.get("id"))
+        f = persona_facts.get(str(fact.get("id")))
         if f is None:
             continue
         if fact.get("status") == "revealed":
