@@ -67,6 +67,8 @@ COMMANDS = {
     "end": "结束对话",
     "help": "帮助",
     "restart": "重新开始",
+    "fill_card": "填写A卡",
+    "start_follow_up": "开始A卡跟踪",
 }
 
 

@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from ..content import ContentError, load_yaml, require
 
@@ -32,6 +32,7 @@ class CardSpec:
     promise_cues: List["re.Pattern[str]"]
     levels: List[Dict[str, object]] = field(default_factory=list)
     lock_after_days: int = 7
+    follow_up: Dict[str, Any] = field(default_factory=dict)
 
     @property
     def field_ids(self) -> List[str]:
@@ -98,7 +99,32 @@ def build_spec(base: Optional[Path] = None) -> CardSpec:
         promise_cues=_patterns(_strings(raw, "promise_cues", WHERE), f"{WHERE}: promise_cues"),
         levels=levels,
         lock_after_days=int(require(levels_raw, "lock_after_days", int, LEVELS_WHERE)),
+        follow_up=_follow_up(require(raw, "follow_up", dict, WHERE)),
     )
+
+
+FOLLOW_UP_TEXTS = {
+    "lines": ("opening", "opening_objection", "opening_promise", "overdue", "promise_broken"),
+    "coach": ("promise_kept", "promise_broken", "memory_used", "memory_unused"),
+}
+FOLLOW_UP_TRUST = ("promise_kept", "promise_broken", "memory_used", "overdue")
+
+
+def _follow_up(raw: Dict[str, Any]) -> Dict[str, Any]:
+    w = f"{WHERE}: follow_up"
+    require(raw, "scenario", str, w)
+    if require(raw, "check_turns", int, w) < 1:
+        raise ContentError(f"{w}.check_turns: must be at least 1")
+    for section, keys in FOLLOW_UP_TEXTS.items():
+        texts = require(raw, section, dict, w)
+        for key in keys:
+            require(texts, key, str, f"{w}.{section}")
+    trust = require(raw, "trust", dict, w)
+    for key in FOLLOW_UP_TRUST:
+        value = require(trust, key, float, f"{w}.trust")
+        if not -50 <= value <= 50:
+            raise ContentError(f"{w}.trust.{key}: must be between -50 and 50")
+    return raw
 
 
 @lru_cache(maxsize=1)

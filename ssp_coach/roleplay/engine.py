@@ -81,8 +81,14 @@ class TurnResult:
 
 
 def start(
-    customer_type: str, scenario: str, mode: str, trainee: Optional[str] = None, seed: Optional[int] = None
+    customer_type: str,
+    scenario: str,
+    mode: str,
+    trainee: Optional[str] = None,
+    seed: Optional[int] = None,
+    persona_id: Optional[str] = None,
 ) -> TurnResult:
+    """A new role-play. `persona_id` (a follow-up with the same customer) fixes the persona."""
     catalog = load_catalog()
     rng = random.Random(seed)
     if customer_type == "random":
@@ -94,7 +100,7 @@ def start(
     if mode not in MODES:
         raise ValueError(f"未知的模式：{mode}。可选：练习或考核。")
     chosen = catalog.scenarios[scenario]
-    persona = _pick_persona(catalog, customer_type, chosen, rng)
+    persona = catalog.personas.get(persona_id or "") or _pick_persona(catalog, customer_type, chosen, rng)
     first = chosen.stages[0]
     state = SessionState(
         trainee=trainee,
