@@ -119,3 +119,60 @@ def test_no_card_without_a_roleplay_to_record(stack):
     refused = stack.say(sender, "/fill_card")
     assert record.NOTHING_TO_FILL in _coach(refused)
     assert stack.tracker(sender)["slots"]["phase"] == "ended"
+
+
+def _fill_card(stack, sender, contact):
+    for answer in (contact, "未了解", "未了解", "未了解", "未了解", "未了解", "未了解", "P3 还在比较，需要持续跟进",
+                   "明天", "发S5的报价"):
+        last = stack.say(sender, answer)
+    return last
+
+
+def test_follow_up_in_a_new_conversation_remembers_through_the_tracker_store(stack):
+    """Session 1 (one sender): a needs analysis with a promise, then the A卡. Session 2 (another sender,
+    same trainee): /start_follow_up reads the card from the tracker store; the customer opens with what
+    was said and promised; a promise not kept lowers trust; the progress page shows the card followed up."""
+    trainee = f"学员{uuid.uuid4().hex[:6]}"
+    first = _sender("fu-1")
+    who = {"trainee": trainee}
+    stack.say(first, '/start_roleplay{"customer_type":"analytical","scenario":"needs","mode":"practice"}', metadata=who)
+    stack.say(first, "您好，欢迎光临，我是销售顾问小李。", metadata=who)
+    stack.say(first, USAGE_QUESTION, metadata=who)
+    stack.say(first, "好的，我明天把S5的详细报价发给您。", metadata=who)
+    stack.say(first, "/end", metadata=who)
+    revealed = stack.tracker(first)["slots"]["facts_revealed"]
+    stack.say(first, "/fill_card", metadata=who)
+    _fill_card(stack, first, "客户 电话未了解")
+    card = stack.tracker(first)["slots"]["prospect_card"]
+    assert card["trainee"] == trainee and card["memory"]["promises"]
+
+    second = _sender("fu-2")     # a new conversation: nothing of session 1 in its tracker
+    opening = stack.say(second, "/start_follow_up", metadata=who)
+    customer = [t for t in _texts(opening) if t and not t.startswith(COACH)]
+    assert customer, opening
+    assert "报价" in customer[-1]                               # the promise made last time
+    if revealed:
+        said = card["memory"]["said"]
+        assert next(iter(said.values())) in customer[-1]       # a fact told last time
+    slots = stack.tracker(second)["slots"]
+    assert slots["persona_id"] == card["persona_id"] and slots["scenario"] == "card_follow_up"
+    assert slots["memory"]["follow_up"]["of"] == card["roleplay_id"]
+    trust_at_start = slots["trust"]
+    stack.say(second, "您好，我是销售顾问小李。", metadata=who)
+    broken = stack.say(second, "最近天气不错啊。", metadata=who)
+    assert "失望" in "".join(_texts(broken))
+    slots = stack.tracker(second)["slots"]
+    assert slots["memory"]["follow_up"]["promise_kept"] is False
+    assert slots["trust"] < trust_at_start
+
+    # the trainee's progress page: the card is shown as followed up
+    from test_web_progress import trainee as trainee_client
+
+    class _Server:
+        url = stack.web_url
+
+    client = trainee_client(_Server(), trainee)
+    status, _, page = client.request("GET", "/progress")
+    assert status == 200 and "A卡跟踪" in page and "已跟踪" in page
+    status, _, detail = client.request("GET", f"/progress/{card['roleplay_id']}")
+    assert status == 200 and "A卡（购车意向记录表）" in detail and "对照客户实际说过的内容" in detail

@@ -82,6 +82,12 @@ def scenarios() -> Dict[str, str]:
         return {}
 
 
+def topics() -> Dict[str, str]:
+    """Hidden-fact topics (用途, 预算 ...) by id, for the A卡 grade."""
+    catalog = _catalog()
+    return {t: catalog.topic_label(t) for t in catalog.topics} if catalog else {}
+
+
 @lru_cache(maxsize=1)
 def anti_patterns() -> Dict[str, str]:
     try:
@@ -180,5 +186,6 @@ def label(kind: str, code) -> str:
         "tmd": TMD,
         "closing": CLOSING_TECHNIQUES,
         "evidence": {**PATTERNS, **EXTRA_LABELS},
+        "topic": topics(),
     }
     return table.get(kind, {}).get(code, str(code))

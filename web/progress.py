@@ -16,6 +16,7 @@ from ssp_coach.roleplay.catalog import CUSTOMER_TYPES, MODES
 
 from . import auth, charts
 from . import review_corrections as corr
+from .follow_ups import follow_up_rows
 from .labels import PATTERNS, label, scenarios
 from .session_list import Row, load_rows
 from .tracker_reader import RolePlay
@@ -69,7 +70,8 @@ async def progress_page(request):
     if who is None:
         return response.redirect("/")
     rows = own_rows(request, who)
-    return _render(request, "progress.html", who, rows=rows, chart=trend_chart(rows))
+    follow_ups = follow_up_rows([r.rp for r in rows], request.app.ctx.config.tracker_db_url)
+    return _render(request, "progress.html", who, rows=rows, chart=trend_chart(rows), follow_ups=follow_ups)
 
 
 @bp.get("/<roleplay_id>")

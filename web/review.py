@@ -14,6 +14,7 @@ from ssp_coach.roleplay.catalog import CUSTOMER_TYPES
 from . import accounts, auth, charts, csrf
 from . import review_corrections as corr
 from .export import sessions_csv, turns_csv
+from .follow_ups import follow_up_rows
 from .labels import PATTERNS, label, scenarios
 from .login_guard import Busy
 from .session_list import OUTCOME_FILTERS, SORT_KEYS, Filters, Row, load_rows
@@ -108,9 +109,21 @@ def _filtered(request) -> Tuple[Filters, List[Row]]:
 @auth.trainer_required()
 async def session_list(request):
     filters, rows = _filtered(request)
-    trainees = sorted({r.rp.trainee for r in load_rows(_ctx(request).reader, _ctx(request).review) if r.rp.trainee})
+    everyone = load_rows(_ctx(request).reader, _ctx(request).review)
+    trainees = sorted({r.rp.trainee for r in everyone if r.rp.trainee})
+    # overdue, locked and due A卡 follow-ups of every trainee, shown to the trainer above the list
+    follow_ups = [
+        f for f in follow_up_rows([r.rp for r in everyone], _ctx(request).config.tracker_db_url) if f["flagged"]
+    ]
     return _render(
-        request, "review_list.html", filters=filters, rows=rows, sort_keys=SORT_KEYS, trainees=trainees, when=_when
+        request,
+        "review_list.html",
+        filters=filters,
+        rows=rows,
+        sort_keys=SORT_KEYS,
+        trainees=trainees,
+        when=_when,
+        follow_ups=follow_ups,
     )
 
 

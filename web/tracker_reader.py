@@ -16,7 +16,17 @@ from ssp_coach.codes import PATTERN_CODES as PATTERNS
 from ssp_coach.transcript import COACH_MARK, SCORECARD_MARK
 
 # Slots copied onto the role-play whenever they change while it runs.
-ROLEPLAY_SLOTS = ("trainee", "customer_type", "scenario", "mode", "persona_id", "outcome", "p_level", "summary")
+ROLEPLAY_SLOTS = (
+    "trainee",
+    "customer_type",
+    "scenario",
+    "mode",
+    "persona_id",
+    "outcome",
+    "p_level",
+    "summary",
+    "prospect_card",
+)
 LIST_SLOTS = ROLEPLAY_SLOTS + ("roleplay_id", "trust", "last_assessment")
 ROLEPLAY_ID_RE = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
 
@@ -77,6 +87,12 @@ class RolePlay:
     def summary(self) -> Dict[str, Any]:
         value = self.slots.get("summary")
         return value if isinstance(value, dict) else {}
+
+    @property
+    def prospect_card(self) -> Dict[str, Any]:
+        """The A卡 filled after this role-play (ssp_coach.prospect_card.record), or {}."""
+        value = self.slots.get("prospect_card")
+        return value if isinstance(value, dict) and value.get("roleplay_id") == self.roleplay_id else {}
 
     @property
     def scorecard(self) -> Dict[str, Any]:

@@ -17,6 +17,7 @@ EVENTS = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("sender_id", sa.String(255)),
     sa.Column("type_name", sa.String(255)),
+    sa.Column("action_name", sa.String(255)),  # a slot event's slot name
     sa.Column("data", sa.Text),
 )
 
@@ -32,9 +33,7 @@ def tracker_db_url() -> Optional[str]:
 
 def _slot_values(url: str, name: str, contains: Optional[str] = None) -> List[Any]:
     query = (
-        sa.select(EVENTS.c.data)
-        .where(EVENTS.c.type_name == "slot", EVENTS.c.data.like(f'%"{name}"%'))
-        .order_by(EVENTS.c.id)
+        sa.select(EVENTS.c.data).where(EVENTS.c.type_name == "slot", EVENTS.c.action_name == name).order_by(EVENTS.c.id)
     )
     if contains:
         query = query.where(EVENTS.c.data.like(f"%{contains}%"))
