@@ -5,6 +5,7 @@ from typing import Any, Dict, List
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 
+from ssp_coach import coach_menu
 from ssp_coach.prospect_card import follow_up, record, store
 from ssp_coach.prospect_card.answers import read_answer
 from ssp_coach.prospect_card.spec import load_spec
@@ -105,7 +106,7 @@ class ActionStartFollowUp(Action):
             card = tracker.get_slot("prospect_card")
         if not isinstance(card, dict) or not card.get("persona_id"):
             emit.coach(dispatcher, follow_up.NO_CARD, buttons=[{"title": "开始练习", "payload": "/start"}])
-            return []
+            return [SlotSet("phase", coach_menu.phase_of(tracker.get_slot("phase")))]
         mode = tracker.get_slot("mode") if tracker.get_slot("mode") in ("practice", "exam") else "practice"
         result = follow_up.start(card, mode, trainee, dt.date.today())
         emit.messages(dispatcher, result.messages, result.state.customer_type)

@@ -176,3 +176,11 @@ def test_follow_up_in_a_new_conversation_remembers_through_the_tracker_store(sta
     assert status == 200 and "A卡跟踪" in page and "已跟踪" in page
     status, _, detail = client.request("GET", f"/progress/{card['roleplay_id']}")
     assert status == 200 and "A卡（购车意向记录表）" in detail and "对照客户实际说过的内容" in detail
+
+
+def test_no_follow_up_without_a_card(stack):
+    sender = _sender("fu-none")
+    refused = stack.say(sender, "/start_follow_up", metadata={"trainee": f"新学员{uuid.uuid4().hex[:6]}"})
+    from ssp_coach.prospect_card.follow_up import NO_CARD
+    assert NO_CARD in _coach(refused)
+    assert stack.tracker(sender)["slots"]["phase"] == "setup"
