@@ -11,7 +11,7 @@ from ssp_coach.prospect_card.answers import read_answer
 from ssp_coach.prospect_card.spec import load_spec
 
 from . import emit
-from .tracker_view import latest_intent, latest_text, roleplay_turns, trainee_identity
+from .tracker_view import form_reads_a_new_message, latest_intent, latest_text, roleplay_turns, trainee_identity
 
 CARD_SLOTS = load_spec().field_ids + ["card_level_reason", "card_abandoned"]
 
@@ -57,7 +57,7 @@ class ValidateProspectCardForm(FormValidationAction):
 
     async def get_extraction_events(self, dispatcher, tracker: Tracker, domain) -> List[Any]:
         requested = tracker.get_slot("requested_slot")
-        if requested not in load_spec().field_ids or tracker.latest_action_name != "action_listen":
+        if requested not in load_spec().field_ids or not form_reads_a_new_message(tracker, "prospect_card_form"):
             return []
         reading = read_answer(requested, latest_text(tracker), latest_intent(tracker), dt.date.today())
         if reading.abandon:

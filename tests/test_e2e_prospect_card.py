@@ -51,7 +51,7 @@ def test_card_is_offered_filled_corrected_and_graded(stack):
     name = {"zhao_engineer": "赵工", "lin_accountant": "林女士"}.get(persona, "客户")
     stack.say(sender, f"{name} 13800138000")
     stack.say(sender, "未了解")
-    usage = stack.say(sender, said[-1] if "usage" in revealed else "未了解")
+    usage = stack.say(sender, "".join(said) if "usage" in revealed else "未了解")
     assert spec.field("card_rational_needs").prompt in _coach(usage)
     stack.say(sender, "要大空间的七座车")             # never told: invented
     stack.say(sender, "未了解")

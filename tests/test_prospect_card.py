@@ -92,6 +92,10 @@ def test_topic_status_four_ways():
     assert topic_status("未了解", "budget", None, spec) == "open"
     assert topic_status("未了解", "budget", said, spec) == "missed"
     assert topic_status("预算25万", "budget", said, spec) == "wrong"
+    # taken from another answer of the customer's (the usage answer named the family): not an invention
+    heard = "平时就是医院和家之间，单程二十公里。每个月带父母和孩子回一趟乡下。"
+    assert topic_status("带父母和孩子回乡下", "family", None, spec, heard) == "open"
+    assert topic_status("带父母和孩子回乡下", "family", None, spec) == "invented"
 
 
 def test_grade_card_against_revealed_facts():

@@ -40,12 +40,14 @@ def _claims(recorded: str, topic: str, spec: CardSpec) -> bool:
     return any(p.search(to_simplified(recorded)) for p in spec.topic_cues.get(topic, []))
 
 
-def topic_status(recorded: Optional[str], topic: str, said: Optional[str], spec: CardSpec) -> str:
-    """How one topic of a field was recorded. `said` is what the customer told (None: never learned)."""
+def topic_status(recorded: Optional[str], topic: str, said: Optional[str], spec: CardSpec, heard: str = "") -> str:
+    """How one topic of a field was recorded. `said` is what the customer told (None: never learned);
+    `heard` everything the customer told, so an entry taken from another answer is not an invention."""
     value = recorded or ""
     blank = is_unknown(value, spec)
     if said is None:
-        return "invented" if not blank and _claims(value, topic, spec) else "open"
+        invented = not blank and _claims(value, topic, spec) and not (heard and matches(value, heard))
+        return "invented" if invented else "open"
     if blank:
         return "missed"
     if matches(value, said):
@@ -138,11 +140,12 @@ def grade_card(
     `said`: topic -> what the customer told in the role-play (only topics actually learned)."""
     spec = spec or load_spec()
     rows: List[Dict[str, Any]] = []
+    heard = "\n".join(said.values())
     for f in spec.fields:
         if not f.topics:
             continue
         for topic in f.topics:
-            status = topic_status(card.get(f.id), topic, said.get(topic), spec)
+            status = topic_status(card.get(f.id), topic, said.get(topic), spec, heard)
             rows.append(
                 {
                     "field": f.id,
