@@ -184,3 +184,27 @@ def test_no_follow_up_without_a_card(stack):
     from ssp_coach.prospect_card.follow_up import NO_CARD
     assert NO_CARD in _coach(refused)
     assert stack.tracker(sender)["slots"]["phase"] == "setup"
+
+
+def test_commands_while_filling_the_card(stack):
+    """Phase `card`: only /end, /help and /restart are commands; anything else is refused and the
+    question is asked again; /help keeps the form going; /restart leaves it."""
+    sender = _sender("card-cmd")
+    _needs_roleplay(stack, sender)
+    stack.say(sender, "/fill_card")
+    stack.say(sender, "客户 电话未了解")
+    spec = load_spec()
+    for command in ("/hint", "/start", '/choose{"mode":"exam"}', "/start_roleplay", "/fill_card", "/back"):
+        reply = stack.say(sender, command)
+        assert all(t.startswith(COACH) for t in _texts(reply)) and "不可用" in reply[0]["text"], (command, reply)
+        assert spec.field("card_current_car").prompt in _coach(reply), command
+        tracker = stack.tracker(sender)
+        assert tracker["slots"]["phase"] == "card" and tracker["active_loop"]["name"] == "prospect_card_form"
+        assert tracker["slots"]["card_contact"] == "客户 电话未了解" and tracker["slots"]["card_current_car"] is None
+    helped = stack.say(sender, "/help")
+    assert _texts(helped)[0].startswith(COACH + "使用说明") and spec.field("card_current_car").prompt in _coach(helped)
+    stack.say(sender, "开了十年的轿车")
+    assert stack.tracker(sender)["slots"]["card_current_car"] == "开了十年的轿车"
+    stack.say(sender, "/restart")
+    tracker = stack.tracker(sender)
+    assert tracker["slots"]["phase"] == "setup" and (tracker.get("active_loop") or {}).get("name") != "prospect_card_form"

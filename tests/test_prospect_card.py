@@ -146,3 +146,12 @@ def test_a_perfect_card_scores_more_than_an_invented_one():
     good = grade_card(honest, said, persona.name, "P3", 45.0, MONDAY)
     bad = grade_card(invented, said, persona.name, "P3", 45.0, MONDAY)
     assert good["score"] > bad["score"]
+
+
+def test_digits_inside_years_do_not_make_a_match_and_unknown_clauses_claim_nothing():
+    spec = load_spec()
+    said = "2017年的轩逸，坐五个人都挤，全家出门只能开两台车。"
+    assert topic_status("2013年朗逸，开了十年，变速箱顿挫", "current_car", said, spec) == "wrong"
+    assert topic_status("2017年轩逸", "current_car", said, spec) == "correct"
+    assert topic_status("落地16万以内，时间和决策人未了解", "timeframe", None, spec) == "open"
+    assert topic_status("落地16万以内，时间和决策人未了解", "budget", None, spec) == "invented"

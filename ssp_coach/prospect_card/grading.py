@@ -25,8 +25,12 @@ POINTS = {"correct": 2, "open": 1, "wrong": 0, "missed": 0, "invented": -1}
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
+CLAUSE = re.compile(r"[，,；;。、/\s]+")
+
+
 def _bigrams(text: str) -> set:
-    cjk = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", " ", to_simplified(text))
+    """Two-character pieces of the Chinese text (numbers are compared whole, see matches)."""
+    cjk = re.sub(r"[^\u4e00-\u9fff]", " ", to_simplified(text))
     return {cjk[i : i + 2] for i in range(len(cjk) - 1) if " " not in cjk[i : i + 2]}
 
 
@@ -37,7 +41,13 @@ def matches(recorded: str, said: str) -> bool:
 
 
 def _claims(recorded: str, topic: str, spec: CardSpec) -> bool:
-    return any(p.search(to_simplified(recorded)) for p in spec.topic_cues.get(topic, []))
+    """Some clause of the entry, other than one that says "未了解", says something about the topic."""
+    clauses = [c for c in CLAUSE.split(to_simplified(recorded)) if c and not _says_unknown(c, spec)]
+    return any(p.search(c) for c in clauses for p in spec.topic_cues.get(topic, []))
+
+
+def _says_unknown(clause: str, spec: CardSpec) -> bool:
+    return any(w in clause for w in spec.unknown_words if len(w) > 1)
 
 
 def topic_status(recorded: Optional[str], topic: str, said: Optional[str], spec: CardSpec, heard: str = "") -> str:

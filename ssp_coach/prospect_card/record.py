@@ -39,8 +39,9 @@ def promises(trainee_lines: List[str], spec: Optional[CardSpec] = None) -> List[
         simple = to_simplified(line)
         for start, end in sentences(simple):
             text = simple[start:end].strip()
-            if any(p.search(text) for p in spec.promise_cues) and text not in found:
-                found.append(text)
+            hit = next((m for m in (p.search(text) for p in spec.promise_cues) if m), None)
+            if hit and text[hit.start() :] not in found:
+                found.append(text[hit.start() :])  # from the promise on ("好的，" left out)
     return found
 
 
