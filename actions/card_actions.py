@@ -62,6 +62,8 @@ class ValidateProspectCardForm(FormValidationAction):
         reading = read_answer(requested, latest_text(tracker), latest_intent(tracker), dt.date.today())
         if reading.abandon:
             return [SlotSet("card_abandoned", True)]
+        if reading.command:  # nothing extracted: the form steps aside for /help, /restart or the command guard
+            return []
         if reading.correct:
             emit.coach(dispatcher, record.CORRECTING.format(label=load_spec().field(reading.correct).label))
             # the corrected field is empty again, so the form asks it before going on

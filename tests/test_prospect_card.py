@@ -155,3 +155,9 @@ def test_digits_inside_years_do_not_make_a_match_and_unknown_clauses_claim_nothi
     assert topic_status("2017年轩逸", "current_car", said, spec) == "correct"
     assert topic_status("落地16万以内，时间和决策人未了解", "timeframe", None, spec) == "open"
     assert topic_status("落地16万以内，时间和决策人未了解", "budget", None, spec) == "invented"
+
+
+def test_slash_commands_are_not_answers():
+    assert read_answer("card_usage", "/hint", "hint", MONDAY).command
+    assert read_answer("card_usage", "/help", "help", MONDAY).values == {}
+    assert read_answer("card_usage", "/end", "end", MONDAY).abandon

@@ -28,6 +28,7 @@ class Reading:
     error: Optional[str] = None  # why nothing was filled (to show, then ask again)
     correct: Optional[str] = None  # the field the trainee wants to fill again
     abandon: bool = False
+    command: bool = False  # a slash command other than /end: not an answer (the rules and the guard answer it)
 
 
 def is_unknown(value: Optional[str], spec: Optional[CardSpec] = None) -> bool:
@@ -92,7 +93,9 @@ def read_answer(
     if target:
         return Reading({}, correct=target)
     t = to_simplified(text or "").strip()
-    if not t or t.startswith("/"):
+    if t.startswith("/"):
+        return Reading({}, command=True)
+    if not t:
         return Reading({}, EMPTY)
     if field_id == "card_level":
         return read_level(t)
