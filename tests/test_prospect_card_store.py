@@ -38,6 +38,11 @@ def _check(url, writer):
     assert store.card_to_follow_up(who, url=url)["roleplay_id"] == first           # the next one still open
 
 
+def test_an_empty_tracker_store_has_no_cards(tmp_path):
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    assert store.cards_of("谁", url) == [] and store.followed_up(url) == []
+
+
 def test_cards_from_a_sqlite_tracker_store(tmp_path):
     url = f"sqlite:///{tmp_path / 'tracker.db'}"
     _check(url, url)

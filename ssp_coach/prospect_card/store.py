@@ -37,8 +37,11 @@ def _slot_values(url: str, name: str, contains: Optional[str] = None) -> List[An
     )
     if contains:
         query = query.where(EVENTS.c.data.like(f"%{contains}%"))
-    values = []
-    with _engine(url).connect() as conn:
+    values: List[Any] = []
+    engine = _engine(url)
+    if not sa.inspect(engine).has_table("events"):  # Rasa has not stored a conversation yet
+        return values
+    with engine.connect() as conn:
         for (data,) in conn.execute(query):
             try:
                 event = json.loads(data)
