@@ -208,3 +208,16 @@ def test_commands_while_filling_the_card(stack):
     stack.say(sender, "/restart")
     tracker = stack.tracker(sender)
     assert tracker["slots"]["phase"] == "setup" and (tracker.get("active_loop") or {}).get("name") != "prospect_card_form"
+
+
+def test_typed_card_request_in_the_web_chat_after_the_end(stack):
+    """The web chat opens the next set-up on typed text after a role-play ends, except text asking for
+    the A卡, which reaches the coach: the card form starts."""
+    from test_e2e_header import Trainee, texts
+
+    me = Trainee(stack.web_url, f"网页学员{uuid.uuid4().hex[:6]}")
+    me.chat('/start_roleplay{"customer_type":"analytical","scenario":"needs","mode":"practice"}')
+    me.chat(USAGE_QUESTION)
+    me.chat("/end")
+    status, answer = me.chat("我要填写A卡")
+    assert status == 200 and any(load_spec().field("card_contact").prompt in t for t in texts(answer)), answer

@@ -6,6 +6,7 @@ from typing import Any, Dict, List, Optional
 
 from sanic import Blueprint, response
 
+from ssp_coach.prospect_card.answers import names_the_card
 from ssp_coach.roleplay import coaching
 from ssp_coach.roleplay.catalog import CUSTOMER_TYPES, MODES, OUTCOMES, load_catalog, parse_choice
 from ssp_coach.roleplay.session import SessionState
@@ -126,7 +127,8 @@ async def chat(request):
             return _json({"error": "暂时连接不上对话服务，请稍后重试。您输入的内容已保留。", "retry": True}, 503)
         return _coach_error(rasa_client.COACH_DOWN)
     try:
-        if not text.strip().startswith("/") and await _roleplay_over(config, session["conv"]):
+        typed_new_start = not text.strip().startswith("/") and not names_the_card(text)
+        if typed_new_start and await _roleplay_over(config, session["conv"]):
             return _json({"messages": await _new_setup(config, session, text)})
         answers = await rasa_client.send(config, session["conv"], message, session["who"])
     except rasa_client.RasaUnavailable as error:
