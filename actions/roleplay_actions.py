@@ -7,6 +7,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from ssp_coach import coach_menu
+from ssp_coach.prospect_card import follow_up
+from ssp_coach.prospect_card import record as prospect_record
 from ssp_coach.reports.session_end import complete_summary
 from ssp_coach.roleplay import engine
 from ssp_coach.roleplay.catalog import load_catalog
@@ -52,7 +54,10 @@ def _close(dispatcher, result, turns: List[Dict[str, Any]]) -> List[Any]:
                                                  state.customer_type)
     emit.messages(dispatcher, engine.with_final_summary(result, summary), state.customer_type)
     emit.coach(dispatcher, f"成绩单\n{card_text}", image=radar)
-    emit.coach(dispatcher, "想再练一次？", buttons=[{"title": "再来一次", "payload": "/start"}])
+    if prospect_record.can_offer(summary):
+        emit.coach(dispatcher, prospect_record.OFFER, buttons=prospect_record.OFFER_BUTTONS)
+    else:
+        emit.coach(dispatcher, "想再练一次？", buttons=[{"title": "再来一次", "payload": "/start"}])
     return [SlotSet("summary", summary)]
 
 
@@ -66,6 +71,9 @@ def _customer_turn(dispatcher, tracker: Tracker) -> List[Any]:
     text = latest_text(tracker)
     result = engine.play(state, text, latest_intent(tracker), context=last_customer_line(tracker))
     assessment = result.assessment
+    if not result.ended:  # an A卡跟踪 call: did the trainee use last time's memory and keep the promise?
+        result.state, notes = follow_up.check_turn(result.state, text)
+        result.messages += notes
     events = [SlotSet("last_assessment", assessment)]
     events += emit.slot_events(state.to_slots(), result.state.to_slots())
     if result.ended:

@@ -56,3 +56,15 @@ def roleplay_turns(tracker) -> List[Dict[str, Any]]:
         elif e.get("event") == "slot" and e.get("name") == "last_assessment" and turns:
             turns[-1]["assessment"] = e.get("value")
     return [t for t in turns if t["assessment"]]
+
+
+def form_reads_a_new_message(tracker, form: str) -> bool:
+    """True when the form runs right after the trainee's message (not when it is first activated or runs
+    again after /help). Rasa hands a form's validation action a tracker that already ends with the form's
+    own ActionExecuted, so latest_action_name is the form, never action_listen."""
+    for e in reversed(tracker.events):
+        if e.get("event") == "user":
+            return True
+        if e.get("event") == "action" and e.get("name") not in (form, "action_listen"):
+            return False
+    return False

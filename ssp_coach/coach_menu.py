@@ -45,14 +45,16 @@ def read_answer(text: str, entities: Dict[str, str], pending: Optional[str]) -> 
 
 
 # -- phases and the commands a trainee may type with a leading slash ------------------------------
-PHASES = ("setup", "roleplay", "ended")
+PHASES = ("setup", "roleplay", "ended", "card")
 # What the role-play expects in each phase. Anything else typed as /intent (Rasa's /back,
 # /out_of_scope, /session_start, /nlu_fallback, a dialogue act such as /greet, or an unknown name)
 # gets a coach message and changes nothing: no turn, no trust change, no undo.
 COMMANDS: Dict[str, Tuple[str, ...]] = {
-    "setup": ("start", "choose", "start_roleplay", "help", "restart"),
+    "setup": ("start", "choose", "start_roleplay", "start_follow_up", "help", "restart"),
     "roleplay": ("hint", "end", "help", "restart"),
-    "ended": ("start", "start_roleplay", "help", "restart"),
+    "ended": ("start", "start_roleplay", "fill_card", "start_follow_up", "help", "restart"),
+    # filling the A卡 after a role-play: /end keeps what was entered and ends the form
+    "card": ("end", "help", "restart"),
 }
 COMMAND_LABELS = {
     "start": "/start 打开练习菜单",
@@ -62,6 +64,8 @@ COMMAND_LABELS = {
     "restart": "/restart 重新开始",
     "hint": "/hint 提示",
     "end": "/end 结束并看成绩单",
+    "fill_card": "/fill_card 填写A卡",
+    "start_follow_up": "/start_follow_up A卡跟踪电话",
 }
 NOT_STARTED = "练习还没开始。输入 /start 打开菜单，选好客户类型、场景和模式后再开始对话。"
 ENDED = "本次练习已经结束。点“再来一次”或输入 /start 开始新的练习。"
@@ -90,7 +94,9 @@ def unavailable(phase: Optional[str], text: Optional[str] = None) -> str:
     phase = phase_of(phase)
     command = (text or "").strip().split("{", 1)[0][:40]
     lead = f"“{command}”现在不可用，没有任何改变。" if command else "这个命令现在不可用。"
-    where = {"setup": "练习还没开始", "roleplay": "角色扮演进行中", "ended": "本次练习已结束"}[phase]
+    where = {"setup": "练习还没开始", "roleplay": "角色扮演进行中", "ended": "本次练习已结束", "card": "正在填写A卡"}[
+        phase
+    ]
     usable = "；".join(COMMAND_LABELS[c] for c in COMMANDS[phase])
     return f"{lead}{where}，可用：{usable}。"
 

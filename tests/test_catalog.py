@@ -12,7 +12,8 @@ from ssp_coach.roleplay.catalog import (CUSTOMER_TYPES, MODES, build_catalog, lo
 ROLEPLAY_FILES = ["personas.yml", "products.yml", "scenarios.yml", "objections.yml", "question_topics.yml",
                   "prospect_levels.yml", "roleplay.yml", "after_sale_memory.yml"]
 SCENARIOS = ["reception", "phone", "needs", "presentation", "test_drive", "negotiation", "closing", "delivery",
-             "follow_up", "full_visit", "prospect_cold", "prospect_referral"]
+             "follow_up", "full_visit", "prospect_cold", "prospect_referral",
+             "card_follow_up"]
 OBJECTIONS = ["too_expensive", "competitor_cheaper", "dearer_than_expected", "bargain", "no_need", "cannot_afford",
               "cannot_decide", "not_convinced", "think_it_over", "sluggish_acceleration", "old_engine"]
 

@@ -21,7 +21,7 @@ def test_one_top_level_domain_with_the_coach_and_menu_only():
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     assert "setup_form" in domain["forms"] and "validate_setup_form" in domain["actions"]
     assert domain["slots"]["phase"]["type"] == "categorical"
-    assert set(domain["slots"]["phase"]["values"]) == {"setup", "roleplay", "ended"}
+    assert set(domain["slots"]["phase"]["values"]) == {"setup", "roleplay", "ended", "card"}  # card: the A卡 form
     assert not [r for r in domain["responses"] if r.startswith("utter_customer_")]
 
 

@@ -7,6 +7,7 @@ from typing import Any, Dict, List, Optional
 
 from sanic import Blueprint, response
 
+from ssp_coach.prospect_card.answers import names_the_card
 from ssp_coach.roleplay import coaching
 from ssp_coach.roleplay.catalog import CUSTOMER_TYPES, MODES, OUTCOMES, load_catalog, parse_choice
 from ssp_coach.roleplay.session import SessionState
@@ -181,7 +182,8 @@ async def chat(request):
             return _json({"error": "暂时连接不上对话服务，请稍后重试。您输入的内容已保留。", "retry": True}, 503)
         return _coach_error(rasa_client.COACH_DOWN)
     try:
-        if not text.strip().startswith("/") and await _roleplay_over(config, conv):
+        typed_new_start = not text.strip().startswith("/") and not names_the_card(text)
+        if typed_new_start and await _roleplay_over(config, conv):
             return _json({"messages": await _new_setup(config, session["who"], conv, text)})
         extra = class_join.start_metadata(request, conv) if message.lstrip().startswith("/start_roleplay") else {}
         answers = await rasa_client.send(config, conv, message, session["who"], extra)

@@ -67,6 +67,8 @@ COMMANDS = {
     "end": "结束对话",
     "help": "帮助",
     "restart": "重新开始",
+    "fill_card": "填写A卡",
+    "start_follow_up": "开始A卡跟踪",
 }
 
 
@@ -78,6 +80,12 @@ def scenarios() -> Dict[str, str]:
         return dict(scenario_menu())
     except Exception:  # noqa: BLE001 - content errors must not take the review pages down
         return {}
+
+
+def topics() -> Dict[str, str]:
+    """Hidden-fact topics (用途, 预算 ...) by id, for the A卡 grade."""
+    catalog = _catalog()
+    return {t: catalog.topic_label(t) for t in catalog.topics} if catalog else {}
 
 
 @lru_cache(maxsize=1)
@@ -192,6 +200,7 @@ def label(kind: str, code) -> str:
         "tmd": TMD,
         "closing": CLOSING_TECHNIQUES,
         "evidence": {**PATTERNS, **EXTRA_LABELS},
+        "topic": topics(),
     }
     return table.get(kind, {}).get(code, str(code))
 

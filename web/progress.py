@@ -19,6 +19,7 @@ from ssp_coach.roleplay.catalog import CUSTOMER_TYPES, MODES
 from . import auth, charts
 from . import review_corrections as corr
 from .feedback_notice import new_feedback, seen_now
+from .follow_ups import follow_up_rows
 from .labels import PATTERNS, label, p_level_text, scenarios
 from .paging import page_of
 from .session_list import Row
@@ -103,6 +104,7 @@ async def progress_page(request):
     rows = own_rows(request, who)
     new_ids = await asyncio.to_thread(new_feedback, request.app.ctx.reader, request.app.ctx.review, who)
     seen_now(request.app.ctx.review, who)
+    follow_ups = await asyncio.to_thread(follow_up_rows, [r.rp for r in rows], request.app.ctx.config.tracker_db_url)
     page = page_of(rows, request.args.get("page"), ROLEPLAYS_PER_PAGE)
     return _render(
         request,
@@ -115,6 +117,7 @@ async def progress_page(request):
         chart=trend_chart(rows),
         pattern_chart=pattern_chart(rows),
         new_ids=new_ids,
+        follow_ups=follow_ups,
     )
 
 

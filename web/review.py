@@ -5,7 +5,7 @@ import asyncio
 import base64
 import re
 import time
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from sanic import Blueprint, response
 
@@ -14,6 +14,7 @@ from ssp_coach.roleplay.catalog import CUSTOMER_TYPES
 from . import accounts, auth, charts, csrf
 from . import review_corrections as corr
 from .export import sessions_csv, turns_csv
+from .follow_ups import follow_up_rows
 from .labels import PATTERNS, label, p_level_text, scenarios
 from .login_guard import Busy
 from .paging import Page, page_of
@@ -127,12 +128,19 @@ def _list_view(reader, review, args) -> Tuple[Filters, Page, List[str]]:
     return filters, page, sorted({r.rp.trainee for r in every if r.rp.trainee})
 
 
+def _flagged_follow_ups(ctx) -> List[Dict[str, Any]]:
+    """Overdue, locked and due A卡 follow-ups of every trainee, shown to the trainer above the list."""
+    plays = [r.rp for r in load_rows(ctx.reader, ctx.review)]
+    return [f for f in follow_up_rows(plays, ctx.config.tracker_db_url) if f["flagged"]]
+
+
 @bp.get("")
 @auth.trainer_required()
 async def session_list(request):
     filters, page, trainees = await asyncio.to_thread(
         _list_view, _ctx(request).reader, _ctx(request).review, request.args
     )
+    follow_ups = await asyncio.to_thread(_flagged_follow_ups, _ctx(request))
     return _render(
         request,
         "review_list.html",
@@ -144,6 +152,7 @@ async def session_list(request):
         sort_keys=SORT_KEYS,
         trainees=trainees,
         when=_when,
+        follow_ups=follow_ups,
     )
 
 

@@ -26,6 +26,7 @@ ROLEPLAY_SLOTS = (
     "p_level",
     "summary",
     "stage",
+    "prospect_card",
 )
 LIST_SLOTS = ROLEPLAY_SLOTS + ("roleplay_id", "trust", "last_assessment")
 ROLEPLAY_ID_RE = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
@@ -90,6 +91,12 @@ class RolePlay:
     def summary(self) -> Dict[str, Any]:
         value = self.slots.get("summary")
         return value if isinstance(value, dict) else {}
+
+    @property
+    def prospect_card(self) -> Dict[str, Any]:
+        """The A卡 filled after this role-play (ssp_coach.prospect_card.record), or {}."""
+        value = self.slots.get("prospect_card")
+        return value if isinstance(value, dict) and value.get("roleplay_id") == self.roleplay_id else {}
 
     @property
     def scorecard(self) -> Dict[str, Any]:

@@ -88,8 +88,9 @@ def start(
     seed: Optional[int] = None,
     persona_id: Optional[str] = None,
 ) -> TurnResult:
-    """A new role-play. `persona_id` (a class exercise where everyone meets the same customer) is used when
-    it names a persona of the customer type; otherwise a persona of the type is picked."""
+    """A new role-play. `persona_id` fixes the persona when it names one of the customer type: a class
+    exercise where everyone meets the same customer, or a follow-up call with the same customer; otherwise a
+    persona of the type is picked."""
     catalog = load_catalog()
     rng = random.Random(seed)
     if customer_type == "random":
