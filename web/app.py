@@ -7,8 +7,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Sanic, response
 from sanic.exceptions import InvalidUsage, PayloadTooLarge
 
-from . import chat, class_admin, class_board, class_join, class_pairs, class_results, progress, review
-from .class_store import ClassStore
+from . import chat, class_admin, class_board, class_join, class_pairs, class_results, class_written, progress, review
+from .class_store import ClassStore, WrittenStore
 from .config import WebConfig
 from .login_guard import LoginGuard
 from .pair_store import PairStore
@@ -43,6 +43,7 @@ def create_app(config: Optional[WebConfig] = None, name: str = "ssp_coach_web") 
     app.ctx.reader = TrackerReader(config.tracker_db_url)
     app.ctx.classes = ClassStore(app.ctx.review.engine)
     app.ctx.pairs = PairStore(app.ctx.review.engine)
+    app.ctx.written = WrittenStore(app.ctx.review.engine)
     app.ctx.login_guard = LoginGuard.from_env(app.ctx.review)
     templates = Environment(
         loader=FileSystemLoader(str(HERE / "templates")),
@@ -60,6 +61,7 @@ def create_app(config: Optional[WebConfig] = None, name: str = "ssp_coach_web") 
     app.blueprint(class_board.bp)
     app.blueprint(class_results.bp)
     app.blueprint(class_pairs.bp)
+    app.blueprint(class_written.bp)
 
     @app.exception(PayloadTooLarge)
     async def too_large(request, _error):
