@@ -164,3 +164,33 @@ def test_written_tasks_keep_every_answer_and_the_latest_counts(classes):
 
     classes.merge_members(b.id, a.id)  # the merged member's answers follow
     assert {r["member_id"] for r in written.answers(whole.id, latest=False)} == {a.id}
+
+
+def test_observer_probe_listening_and_step_ticks_last_wins(classes):
+    from web.pair_store import ChecklistStore, PairStore, probe_agreement, step_agreement
+
+    pairs, checks = PairStore(classes.engine), ChecklistStore(classes.engine)
+    room = pairs.create_room("k1", "needs", "p1", ["m1", "m2", "m3"])
+    other = pairs.create_room("k1", "needs", "p1", ["m4", "m5"])
+    asked = pairs.add_line(room, 0, "consultant", "m1", "您对舒适的具体要求有哪些？", {"question": {"probe": "clarify"}})
+    told = pairs.add_line(room, 0, "consultant", "m1", "这车很好。", {"question": {"probe": None}})
+    elsewhere = pairs.add_line(other, 0, "consultant", "m4", "好的。", {"question": {}})
+    checks.check_line(asked, "m3", "expand", 2)
+    checks.check_line(asked, "m3", "clarify", 5)  # a new check replaces the earlier one
+    checks.check_line(told, "m3", "", 1)
+    checks.check_line(elsewhere, "m5", "repeat", None)
+    found = checks.line_checks_of(room)
+    assert found == {asked: {"probe": "clarify", "listening": 5}, told: {"probe": "", "listening": 1}}
+    assert probe_agreement(pairs.lines_of(room), found) == 100.0
+    checks.check_line(told, "m3", "summarise", 3)
+    assert probe_agreement(pairs.lines_of(room), checks.line_checks_of(room)) == 50.0
+    assert probe_agreement(pairs.lines_of(room), {}) is None
+
+    checks.tick_step(room, 0, "background", "m3", True)
+    checks.tick_step(room, 0, "tmd", "m3", True)
+    checks.tick_step(room, 0, "tmd", "m3", False)
+    checks.tick_step(room, 1, "tmd", "m1", True)
+    assert checks.steps_of(room, 0) == {"background": True, "tmd": False}
+    assert checks.steps_of(room, 1) == {"tmd": True}
+    assert step_agreement({"background": True, "tmd": True, "x": False}, checks.steps_of(room, 0)) == 50.0
+    assert step_agreement({"background": True}, {}) is None
