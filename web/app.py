@@ -11,7 +11,7 @@ from . import chat, class_admin, class_board, class_join, class_pairs, class_res
 from .class_store import ClassStore, WrittenStore
 from .config import WebConfig
 from .login_guard import LoginGuard
-from .pair_store import PairStore
+from .pair_store import ChecklistStore, PairStore
 from .review_store import ReviewStore
 from .tracker_reader import TrackerReader
 
@@ -44,6 +44,7 @@ def create_app(config: Optional[WebConfig] = None, name: str = "ssp_coach_web") 
     app.ctx.classes = ClassStore(app.ctx.review.engine)
     app.ctx.pairs = PairStore(app.ctx.review.engine)
     app.ctx.written = WrittenStore(app.ctx.review.engine)
+    app.ctx.pair_checks = ChecklistStore(app.ctx.review.engine)
     app.ctx.login_guard = LoginGuard.from_env(app.ctx.review)
     templates = Environment(
         loader=FileSystemLoader(str(HERE / "templates")),
