@@ -130,6 +130,8 @@ def test_the_observer_checks_probes_listening_and_stage_steps(site):
     assert checked["checked_probe"] == "clarify" and checked["checked_text"] == "澄清法、积极倾听"
     _, body = api(observer, "POST", "/class/api/pair/check", {"line": line["id"], "probe": "repeat", "listening": 2})
     assert body["room"]["probe_agreement"] == 0.0
+    _, _, page = coach.request("GET", klass["path"])
+    assert "探询一致率 0.0%" in page  # the trainer's class page shows it with the room
 
     # stage steps: the checklist module's judgement over the consultant's lines, the observer's beside it
     lines = [{"text": PROBE_REPLY, "assessment": r["assessment"]} for r in [server_line(server, line["id"])]]
@@ -140,6 +142,8 @@ def test_the_observer_checks_probes_listening_and_stage_steps(site):
     step = next(s for s in body["room"]["steps"] if s["item"] == first)
     assert step["ticked"] is True and step["auto"] is auto[first]
     assert body["room"]["step_agreement"] == (100.0 if auto[first] else 0.0)
+    _, _, page = coach.request("GET", klass["path"])
+    assert f"步骤一致率 {body['room']['step_agreement']}%" in page
     assert api(observer, "POST", "/class/api/pair/step", {"item": "nope", "done": True})[0] == 400
     assert api(consultant, "POST", "/class/api/pair/step", {"item": first, "done": True})[0] == 403
     # a new rotation starts a fresh checklist for the new consultant

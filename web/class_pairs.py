@@ -71,13 +71,16 @@ def rooms_view(request, class_id: str) -> List[Dict[str, Any]]:
     for row in pairs(request).rooms_of(class_id):
         room = pairs(request).get_room(row["id"]) or {}
         seated = sorted(room["seats"], key=room["seats"].get)
+        said = pairs(request).lines_of(row["id"])
         out.append(
             {
                 "people": [
                     f"{names.get(m, '（已移出）')}·{ROLE_NAMES[role_of(room, m) or 'observer']}" for m in seated
                 ],
-                "lines": len(pairs(request).lines_of(row["id"])),
-                "agreement": agreement(pairs(request).lines_of(row["id"])),
+                "lines": len(said),
+                "agreement": agreement(said),
+                "probe_agreement": probe_agreement(said, checks(request).line_checks_of(row["id"])),
+                "step_agreement": stage_steps(request, room, said)["step_agreement"],
             }
         )
     return out
