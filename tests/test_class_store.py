@@ -123,3 +123,74 @@ def test_pair_rooms_lines_ticks_and_rotation(classes):
     room = pairs.get_room(room_id)
     assert [role_of(room, m) for m in ids] == ["customer", "observer", "consultant"]
     assert [r["id"] for r in pairs.rooms_of(klass["id"])] == [room_id]
+
+
+# -- written exercises as class tasks ------------------------------------------------------------------
+def test_written_tasks_keep_every_answer_and_the_latest_counts(classes):
+    from web.class_store import WrittenStore
+
+    written = WrittenStore(classes.engine)
+    klass = classes.create_class("书面班", "2026-11-30", 2, "trainer")
+    a = classes.join(klass["id"], "张伟", "", "tok-a")
+    b = classes.join(klass["id"], "李娜", "", "tok-b")
+    whole = written.create(klass["id"], None, "objections_agree")
+    group = written.create(klass["id"], b.group_no, "usp_fbi")
+    assert [t.id for t in written.of_class(klass["id"])] == [whole.id, group.id]
+    assert whole.for_member(a) and whole.for_member(b)
+    assert group.for_member(b) and not group.for_member(a)
+    assert not whole.ended() and not whole.names_hidden
+
+    written.add_answer(whole.id, a.id, "objections_agree", 0, "第一稿", {"score": 40, "passed": False})
+    written.add_answer(whole.id, b.id, "objections_agree", 0, "李娜的回答", {"score": 80, "passed": True})
+    written.add_answer(whole.id, a.id, "objections_agree", 0, "第二稿", {"score": 75, "passed": True})
+    written.add_answer(whole.id, a.id, "objections_agree", 1, "第二题", {"score": 10, "passed": False})
+    history = written.answers(whole.id, a.id, latest=False)
+    assert [r["text"] for r in history] == ["第一稿", "第二稿", "第二题"]
+    assert history[0]["grade"] == {"score": 40, "passed": False} and history[0]["exercise"] == "objections_agree"
+    latest = written.answers(whole.id)
+    assert [(r["member_id"], r["prompt_index"], r["text"]) for r in latest] == [
+        (b.id, 0, "李娜的回答"),
+        (a.id, 0, "第二稿"),
+        (a.id, 1, "第二题"),
+    ]
+    assert written.answers(group.id) == []
+
+    written.hide_names(whole.id, True)
+    written.end(whole.id)
+    first_end = written.get(whole.id).ended_at
+    written.end(whole.id)  # ending twice keeps the first time
+    again = written.get(whole.id)
+    assert again.names_hidden and again.ended() and again.ended_at == first_end
+
+    classes.merge_members(b.id, a.id)  # the merged member's answers follow
+    assert {r["member_id"] for r in written.answers(whole.id, latest=False)} == {a.id}
+
+
+def test_observer_probe_listening_and_step_ticks_last_wins(classes):
+    from web.pair_store import ChecklistStore, PairStore, probe_agreement, step_agreement
+
+    pairs, checks = PairStore(classes.engine), ChecklistStore(classes.engine)
+    room = pairs.create_room("k1", "needs", "p1", ["m1", "m2", "m3"])
+    other = pairs.create_room("k1", "needs", "p1", ["m4", "m5"])
+    asked = pairs.add_line(room, 0, "consultant", "m1", "您对舒适的具体要求有哪些？", {"question": {"probe": "clarify"}})
+    told = pairs.add_line(room, 0, "consultant", "m1", "这车很好。", {"question": {"probe": None}})
+    elsewhere = pairs.add_line(other, 0, "consultant", "m4", "好的。", {"question": {}})
+    checks.check_line(asked, "m3", "expand", 2)
+    checks.check_line(asked, "m3", "clarify", 5)  # a new check replaces the earlier one
+    checks.check_line(told, "m3", "", 1)
+    checks.check_line(elsewhere, "m5", "repeat", None)
+    found = checks.line_checks_of(room)
+    assert found == {asked: {"probe": "clarify", "listening": 5}, told: {"probe": "", "listening": 1}}
+    assert probe_agreement(pairs.lines_of(room), found) == 100.0
+    checks.check_line(told, "m3", "summarise", 3)
+    assert probe_agreement(pairs.lines_of(room), checks.line_checks_of(room)) == 50.0
+    assert probe_agreement(pairs.lines_of(room), {}) is None
+
+    checks.tick_step(room, 0, "background", "m3", True)
+    checks.tick_step(room, 0, "tmd", "m3", True)
+    checks.tick_step(room, 0, "tmd", "m3", False)
+    checks.tick_step(room, 1, "tmd", "m1", True)
+    assert checks.steps_of(room, 0) == {"background": True, "tmd": False}
+    assert checks.steps_of(room, 1) == {"tmd": True}
+    assert step_agreement({"background": True, "tmd": True, "x": False}, checks.steps_of(room, 0)) == 50.0
+    assert step_agreement({"background": True}, {}) is None

@@ -90,3 +90,74 @@ def test_a_trio_plays_scores_ticks_and_rotates(site):
     assert api(people["丙"], "GET", "/class/api/pair")[1]["room"]["card"]["name"] == persona.name
     # outsiders have no room
     assert api(Client(server.url), "GET", "/class/api/pair")[1] == {"room": None}
+
+
+PROBE_REPLY = "您对舒适的具体要求有哪些？"
+
+
+def test_the_observer_checks_probes_listening_and_stage_steps(site):
+    from ssp_coach.reports.checklist import evaluate
+
+    server, coach = site
+    klass = create_class(coach, "观察班")
+    people = {n: join(server, klass["code"], n)[0] for n in ("子", "丑", "寅")}
+    persona_id = next(iter(load_catalog().personas))
+    token = coach.csrf_from(klass["path"])
+    coach.request("POST", klass["path"] + "/pairs", form={
+        "csrf_token": token, "scenario": "needs", "persona": persona_id, "size": "3"})
+    consultant, customer, observer = people["子"], people["丑"], people["寅"]
+    room = api(observer, "GET", "/class/api/pair")[1]["room"]
+    assert room["role"] == "observer" and room["probes"]["clarify"] == "澄清法"
+    assert room["listening_levels"]["5"] == "积极倾听"
+    expected_items = evaluate("needs", [])
+    assert [s["item"] for s in room["steps"]] == [i["id"] for i in expected_items]
+    assert all(s["auto"] is None and s["ticked"] is None and s["stage"] for s in room["steps"])
+
+    api(customer, "POST", "/class/api/pair/say", {"text": "我想要坐着舒适一点的车。"})
+    _, body = api(consultant, "POST", "/class/api/pair/say", {"text": PROBE_REPLY})
+    line = body["room"]["lines"][-1]
+    assert line["probe"] == "澄清法"  # the reading's probe, shown beside the observer's
+    # only the observer checks; bad values get a Chinese message
+    assert api(consultant, "POST", "/class/api/pair/check", {"line": line["id"], "probe": "clarify"})[0] == 403
+    status, data = api(observer, "POST", "/class/api/pair/check", {"line": line["id"], "probe": "guess"})
+    assert status == 400 and "探询" in data["error"]
+    status, data = api(observer, "POST", "/class/api/pair/check", {"line": line["id"], "probe": "", "listening": 9})
+    assert status == 400 and "1 到 5" in data["error"]
+    status, body = api(observer, "POST", "/class/api/pair/check",
+                       {"line": line["id"], "probe": "clarify", "listening": 5})
+    assert status == 200 and body["room"]["probe_agreement"] == 100.0
+    checked = body["room"]["lines"][-1]
+    assert checked["checked_probe"] == "clarify" and checked["checked_text"] == "澄清法、积极倾听"
+    _, body = api(observer, "POST", "/class/api/pair/check", {"line": line["id"], "probe": "repeat", "listening": 2})
+    assert body["room"]["probe_agreement"] == 0.0
+    _, _, page = coach.request("GET", klass["path"])
+    assert "探询一致率 0.0%" in page  # the trainer's class page shows it with the room
+
+    # stage steps: the checklist module's judgement over the consultant's lines, the observer's beside it
+    lines = [{"text": PROBE_REPLY, "assessment": r["assessment"]} for r in [server_line(server, line["id"])]]
+    auto = {i["id"]: i["done"] for i in evaluate("needs", lines)}
+    first = next((k for k, done in auto.items() if done), next(iter(auto)))
+    status, body = api(observer, "POST", "/class/api/pair/step", {"item": first, "done": True})
+    assert status == 200
+    step = next(s for s in body["room"]["steps"] if s["item"] == first)
+    assert step["ticked"] is True and step["auto"] is auto[first]
+    assert body["room"]["step_agreement"] == (100.0 if auto[first] else 0.0)
+    _, _, page = coach.request("GET", klass["path"])
+    assert f"步骤一致率 {body['room']['step_agreement']}%" in page
+    assert api(observer, "POST", "/class/api/pair/step", {"item": "nope", "done": True})[0] == 400
+    assert api(consultant, "POST", "/class/api/pair/step", {"item": first, "done": True})[0] == 403
+    # a new rotation starts a fresh checklist for the new consultant
+    _, body = api(consultant, "POST", "/class/api/pair/rotate")
+    assert all(s["ticked"] is None and s["auto"] is None for s in body["room"]["steps"])
+
+
+def server_line(server, line_id: int):
+    """A stored line, read from the review database the server writes."""
+    from web.pair_store import PairStore, lines
+    from web.review_store import ReviewStore
+    import sqlalchemy as sa
+
+    store = PairStore(ReviewStore(server.env["SSP_REVIEW_DB_URL"]).engine)
+    with store.engine.connect() as c:
+        room = c.execute(sa.select(lines.c.room_id).where(lines.c.id == line_id)).scalar()
+    return next(r for r in store.lines_of(room) if r["id"] == line_id)

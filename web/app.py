@@ -14,15 +14,16 @@ from . import (
     class_join,
     class_pairs,
     class_results,
+    class_written,
     cohort_views,
     progress,
     review,
     review_workflow,
 )
-from .class_store import ClassStore
+from .class_store import ClassStore, WrittenStore
 from .config import WebConfig
 from .login_guard import LoginGuard
-from .pair_store import PairStore
+from .pair_store import ChecklistStore, PairStore
 from .review_store import ReviewStore
 from .tracker_reader import TrackerReader
 
@@ -54,6 +55,8 @@ def create_app(config: Optional[WebConfig] = None, name: str = "ssp_coach_web") 
     app.ctx.reader = TrackerReader(config.tracker_db_url)
     app.ctx.classes = ClassStore(app.ctx.review.engine)
     app.ctx.pairs = PairStore(app.ctx.review.engine)
+    app.ctx.written = WrittenStore(app.ctx.review.engine)
+    app.ctx.pair_checks = ChecklistStore(app.ctx.review.engine)
     app.ctx.login_guard = LoginGuard.from_env(app.ctx.review)
     templates = Environment(
         loader=FileSystemLoader(str(HERE / "templates")),
@@ -73,6 +76,7 @@ def create_app(config: Optional[WebConfig] = None, name: str = "ssp_coach_web") 
     app.blueprint(class_pairs.bp)
     app.blueprint(cohort_views.bp)
     app.blueprint(review_workflow.bp)
+    app.blueprint(class_written.bp)
 
     @app.exception(PayloadTooLarge)
     async def too_large(request, _error):

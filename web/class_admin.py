@@ -10,7 +10,7 @@ from sanic import Blueprint, response
 
 from ssp_coach.roleplay.catalog import CUSTOMER_TYPES, MODES, load_catalog
 
-from . import auth, class_pairs
+from . import auth, class_pairs, class_written
 from .class_join import EMPLOYEE_RE, NAME_RE, store
 from .class_store import NameTaken
 from .labels import CLASS_CUSTOMER_CHOICES, assignment_summary, group_name, label, scenarios
@@ -109,6 +109,9 @@ async def class_page(request, class_id: str):
         persona_choices=persona_choices(),
         card_choices={k: v for k, v in persona_choices().items() if k},
         rooms=class_pairs.rooms_view(request, class_id),
+        exercise_choices=class_written.exercise_choices(),
+        written_tasks=list(reversed(request.app.ctx.written.of_class(class_id))),
+        written_title=class_written.task_title,
         error=request.args.get("error", ""),
     )
 

@@ -9,7 +9,7 @@ each member started for the assignment (web/class_store.py attempts)."""
 import asyncio
 import json
 import time
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from sanic import Blueprint, response
 
@@ -166,12 +166,22 @@ async def board_events(request, class_id: str, assignment_id: str):
     a = _assignment_or_404(request, class_id, assignment_id)
     if a is None:
         return response.text("404", status=404)
+
+    def produce() -> Dict[str, Any]:
+        data = board_data(request, store(request).get_assignment(assignment_id) or a)
+        data.pop("at", None)
+        return data
+
+    await stream_events(request, produce)
+
+
+async def stream_events(request, produce: Callable[[], Dict[str, Any]]) -> None:
+    """A server-sent event stream of produce()'s data (run in a thread) whenever it changes, checked every
+    BOARD_INTERVAL, with a keep-alive comment when quiet; shared by the boards of the classroom."""
     resp = await request.respond(content_type="text/event-stream", headers={"Cache-Control": "no-store"})
     last, quiet_since = "", time.monotonic()
     while True:
-        fresh = store(request).get_assignment(assignment_id) or a
-        data = await _board_off_loop(request, fresh)
-        data.pop("at", None)
+        data = await asyncio.get_running_loop().run_in_executor(None, produce)
         text = json.dumps(data, ensure_ascii=False, sort_keys=True)
         if text != last:
             await resp.send(f"data: {text}\n\n")

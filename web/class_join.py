@@ -11,7 +11,7 @@ import os
 import re
 import secrets
 import time
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from sanic import Blueprint, response
 
@@ -153,7 +153,7 @@ async def me(request):
         {
             "member": {"name": member.display, "group": member.group_no},
             "class": {"name": klass.get("name", ""), "day": klass.get("day", "")},
-            "assignments": [_task_view(a) for a in reversed(tasks)],
+            "assignments": [_task_view(a) for a in reversed(tasks)] + _written_views(request, member),
         }
     )
     auth.save_trainee_session(request, resp, session)
@@ -162,7 +162,24 @@ async def me(request):
 
 def _task_view(a: Assignment) -> Dict[str, Any]:
     left = max(0, int(a.created_at + a.minutes * 60 - time.time())) if a.minutes and not a.ended() else None
-    return {"id": a.id, "title": assignment_summary(a), "ended": a.ended(), "seconds_left": left}
+    return {
+        "id": a.id,
+        "title": assignment_summary(a),
+        "ended": a.ended(),
+        "seconds_left": left,
+        "href": f"/?assignment={a.id}",
+    }
+
+
+def _written_views(request, member: Member) -> List[Dict[str, Any]]:
+    """The member's written exercises (web/class_written.py), newest first, opened on their own page."""
+    from .class_written import task_title  # that module builds on this one
+
+    tasks = [t for t in request.app.ctx.written.of_class(member.class_id) if t.for_member(member)]
+    return [
+        {"id": t.id, "title": task_title(t), "ended": t.ended(), "seconds_left": None, "href": f"/class/written/{t.id}"}
+        for t in reversed(tasks)
+    ]
 
 
 # -- starting an assignment (called by the chat's /api/new, web/chat.py) -----------------------------

@@ -10,22 +10,31 @@ from typing import Any, Dict, List, Optional
 
 from sanic import Blueprint, response
 
+from ssp_coach.reading.phrases import PROBES
+from ssp_coach.reports.checklist import evaluate
 from ssp_coach.roleplay import engine
 from ssp_coach.roleplay.catalog import load_catalog
 from ssp_coach.roleplay.session import SessionState
 
 from . import auth, csrf
 from .class_join import store, sync_identity
-from .labels import PATTERNS, label
-from .pair_store import PairStore, agreement, role_of
+from .labels import EXTRA_PARTS, PATTERNS, label
+from .pair_store import ChecklistStore, PairStore, agreement, probe_agreement, role_of, step_agreement
 
 bp = Blueprint("class_pairs")
 ROLE_NAMES = {"consultant": "销售顾问", "customer": "客户", "observer": "观察员"}
 MAX_LINE = 500
+# The course's five levels of listening (ssp-course.md), lowest first; only the observer judges them.
+LISTENING_LEVELS = {1: "听而不闻", 2: "假装听", 3: "选择性地听", 4: "专注地听", 5: "积极倾听"}
+PROBE_NAMES = {p: EXTRA_PARTS[p] for p in PROBES}
 
 
 def pairs(request) -> PairStore:
     return request.app.ctx.pairs
+
+
+def checks(request) -> ChecklistStore:
+    return request.app.ctx.pair_checks
 
 
 def _json(data, status: int = 200):
@@ -62,13 +71,16 @@ def rooms_view(request, class_id: str) -> List[Dict[str, Any]]:
     for row in pairs(request).rooms_of(class_id):
         room = pairs(request).get_room(row["id"]) or {}
         seated = sorted(room["seats"], key=room["seats"].get)
+        said = pairs(request).lines_of(row["id"])
         out.append(
             {
                 "people": [
                     f"{names.get(m, '（已移出）')}·{ROLE_NAMES[role_of(room, m) or 'observer']}" for m in seated
                 ],
-                "lines": len(pairs(request).lines_of(row["id"])),
-                "agreement": agreement(pairs(request).lines_of(row["id"])),
+                "lines": len(said),
+                "agreement": agreement(said),
+                "probe_agreement": probe_agreement(said, checks(request).line_checks_of(row["id"])),
+                "step_agreement": stage_steps(request, room, said)["step_agreement"],
             }
         )
     return out
@@ -99,6 +111,7 @@ def room_state(request, member, room) -> Dict[str, Any]:
     names = {m.id: m.display for m in store(request).members_of(member.class_id)}
     role = role_of(room, member.id) or "observer"
     rows = pairs(request).lines_of(room["id"])
+    line_checks = checks(request).line_checks_of(room["id"])
     scenario = load_catalog().scenarios.get(room["scenario"])
     state: Dict[str, Any] = {
         "role": role,
@@ -108,16 +121,46 @@ def room_state(request, member, room) -> Dict[str, Any]:
             {"name": names.get(m, ""), "role": ROLE_NAMES[role_of(room, m) or "observer"], "me": m == member.id}
             for m in sorted(room["seats"], key=room["seats"].get)
         ],
-        "lines": [_line_view(row, names) for row in rows],
+        "lines": [_line_view(row, names, line_checks.get(row["id"])) for row in rows],
         "agreement": agreement(rows),
         "patterns": PATTERNS,
+        "probes": PROBE_NAMES,
+        "listening_levels": LISTENING_LEVELS,
+        "probe_agreement": probe_agreement(rows, line_checks),
+        **stage_steps(request, room, rows),
     }
     if role == "customer":  # the hidden card: only in the customer's own view
         state["card"] = persona_card(room["persona"])
     return state
 
 
-def _line_view(row: Dict[str, Any], names: Dict[str, str]) -> Dict[str, Any]:
+def stage_steps(request, room: Dict[str, Any], rows: List[Dict[str, Any]]) -> Dict[str, Any]:
+    """The scenario's checklist for this rotation's consultant: the checklist module's own judgement over
+    the consultant's lines (not re-decided here), the observer's ticks beside it, and their agreement."""
+    turns = [
+        {"text": r["text"], "assessment": r["assessment"] or {}}
+        for r in rows
+        if r["role"] == "consultant" and r["rotation"] == room["rotation"]
+    ]
+    scenario = load_catalog().scenarios.get(room["scenario"])
+    titles = {st.id: st.title for st in scenario.stages} if scenario else {}
+    auto = {item["id"]: item for item in evaluate(room["scenario"], turns)}
+    ticked = checks(request).steps_of(room["id"], room["rotation"])
+    steps = [
+        {
+            "item": item_id,
+            "label": item["label"],
+            "stage": titles.get(item.get("stage") or "", ""),
+            "auto": item["done"] if turns else None,
+            "ticked": ticked.get(item_id),
+        }
+        for item_id, item in auto.items()
+    ]
+    done = {k: bool(v["done"]) for k, v in auto.items()} if turns else {}
+    return {"steps": steps, "step_agreement": step_agreement(done, ticked)}
+
+
+def _line_view(row: Dict[str, Any], names: Dict[str, str], check: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
     out: Dict[str, Any] = {
         "id": row["id"],
         "role": row["role"],
@@ -131,6 +174,20 @@ def _line_view(row: Dict[str, Any], names: Dict[str, str]) -> Dict[str, Any]:
             score=a.get("score"),
             techniques=[PATTERNS.get(t, "") for t in a.get("techniques") or [] if t in PATTERNS],
             feedback=a.get("feedback") or "",
+            probe=PROBE_NAMES.get((a.get("question") or {}).get("probe") or "", ""),
+        )
+    if check is not None:
+        out.update(
+            checked_probe=check["probe"],
+            checked_listening=check["listening"],
+            checked_text="、".join(
+                x
+                for x in (
+                    PROBE_NAMES.get(check["probe"], "未提问探询"),
+                    LISTENING_LEVELS.get(check["listening"] or 0, ""),
+                )
+                if x
+            ),
         )
     if row["ticked"] is not None:
         out.update(ticked=[PATTERNS[t] for t in row["ticked"] if t in PATTERNS], comment=row["comment"] or "")
@@ -232,3 +289,46 @@ async def rotate(request):
         return failed
     pairs(request).rotate(room["id"])
     return _json({"room": room_state(request, member, pairs(request).get_room(room["id"]))})
+
+
+def _observer(request):
+    member, room, failed = _checked(request)
+    if failed:
+        return None, None, failed
+    if role_of(room, member.id) != "observer":
+        return None, None, _json({"error": "只有观察员可以勾选。"}, 403)
+    return member, room, None
+
+
+@bp.post("/class/api/pair/check")
+async def check_line(request):
+    """The observer's probe and listening level for one consultant line."""
+    member, room, failed = _observer(request)
+    if failed:
+        return failed
+    body = _body(request)
+    line_id, probe, level = body.get("line"), body.get("probe") or "", body.get("listening")
+    ours = {r["id"]: r for r in pairs(request).lines_of(room["id"])}
+    if not isinstance(line_id, int) or line_id not in ours or ours[line_id]["role"] != "consultant":
+        return _json({"error": "请选择销售顾问说的一句话。"}, 400)
+    if probe not in PROBE_NAMES and probe != "":
+        return _json({"error": "请选择听到的探询方法，或选“未提问探询”。"}, 400)
+    if level is not None and (not isinstance(level, int) or isinstance(level, bool) or level not in LISTENING_LEVELS):
+        return _json({"error": "倾听层次应为 1 到 5。"}, 400)
+    checks(request).check_line(line_id, member.id, probe, level)
+    return _json({"room": room_state(request, member, room)})
+
+
+@bp.post("/class/api/pair/step")
+async def tick_step(request):
+    """The observer ticks (or unticks) one stage step of the scenario for the current consultant."""
+    member, room, failed = _observer(request)
+    if failed:
+        return failed
+    body = _body(request)
+    item, done = body.get("item"), body.get("done")
+    known = {i["id"] for i in evaluate(room["scenario"], [])}
+    if not isinstance(item, str) or item not in known or not isinstance(done, bool):
+        return _json({"error": "请选择本场景的一个步骤。"}, 400)
+    checks(request).tick_step(room["id"], room["rotation"], item, member.id, done)
+    return _json({"room": room_state(request, member, room)})

@@ -6,6 +6,7 @@ scale-out set-up), as ReviewStore does for its tables. Transcripts stay in the t
 role-play is found through the conversation id recorded here.
 """
 
+import json
 import secrets
 import time
 from dataclasses import dataclass
@@ -286,6 +287,9 @@ class ClassStore:
         with self.engine.begin() as c:
             c.execute(devices.update().where(devices.c.member_id == source_id).values(member_id=target_id))
             c.execute(attempts.update().where(attempts.c.member_id == source_id).values(member_id=target_id))
+            c.execute(
+                written_answers.update().where(written_answers.c.member_id == source_id).values(member_id=target_id)
+            )
             c.execute(members.delete().where(members.c.id == source_id))
 
     def remove_member(self, member_id: str) -> None:
@@ -391,3 +395,136 @@ def _assignment(row) -> Assignment:
     values = dict(row)
     values["revealed"] = bool(values["revealed"])
     return Assignment(**values)
+
+
+# -- written exercises (content/exercises.yml) as class tasks -----------------------------------------
+written_tasks = sa.Table(
+    "class_written",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("class_id", sa.String(32), nullable=False, index=True),
+    sa.Column("group_no", sa.Integer, nullable=True),  # None = the whole class
+    sa.Column("exercise", sa.String(64), nullable=False),
+    sa.Column("names_hidden", sa.Boolean, nullable=False, default=False),  # board shows no names
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("ended_at", sa.Float, nullable=True),
+)
+
+# Every answer submitted (history kept); a member's latest answer to a prompt is the one that counts.
+written_answers = sa.Table(
+    "class_written_answers",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("task_id", sa.String(32), nullable=False, index=True),
+    sa.Column("member_id", sa.String(32), nullable=False, index=True),
+    sa.Column("exercise", sa.String(64), nullable=False),
+    sa.Column("prompt_index", sa.Integer, nullable=False),  # 0-based
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("grade", sa.Text, nullable=False),  # ExerciseGrade.as_dict() as JSON
+    sa.Column("at", sa.Float, nullable=False),
+)
+
+
+@dataclass
+class WrittenTask:
+    id: str
+    class_id: str
+    group_no: Optional[int]
+    exercise: str
+    names_hidden: bool
+    created_at: float
+    ended_at: Optional[float]
+
+    def ended(self) -> bool:
+        return self.ended_at is not None
+
+    def for_member(self, member: Member) -> bool:
+        return self.group_no is None or self.group_no == member.group_no
+
+
+def _written(row) -> WrittenTask:
+    values = dict(row)
+    values["names_hidden"] = bool(values["names_hidden"])
+    return WrittenTask(**values)
+
+
+class WrittenStore:
+    """The written tasks of classes and their answers, on the class store's engine."""
+
+    def __init__(self, engine: sa.engine.Engine):
+        self.engine = engine
+        metadata.create_all(engine)
+
+    def create(self, class_id: str, group_no: Optional[int], exercise: str) -> WrittenTask:
+        task_id = secrets.token_hex(8)
+        with self.engine.begin() as c:
+            c.execute(
+                written_tasks.insert().values(
+                    id=task_id,
+                    class_id=class_id,
+                    group_no=group_no,
+                    exercise=exercise,
+                    names_hidden=False,
+                    created_at=time.time(),
+                    ended_at=None,
+                )
+            )
+        found = self.get(task_id)
+        assert found is not None
+        return found
+
+    def get(self, task_id: str) -> Optional[WrittenTask]:
+        with self.engine.connect() as c:
+            row = c.execute(sa.select(written_tasks).where(written_tasks.c.id == task_id)).mappings().first()
+        return _written(row) if row else None
+
+    def of_class(self, class_id: str) -> List[WrittenTask]:
+        with self.engine.connect() as c:
+            rows = c.execute(
+                sa.select(written_tasks)
+                .where(written_tasks.c.class_id == class_id)
+                .order_by(written_tasks.c.created_at)
+            ).mappings()
+            return [_written(r) for r in rows]
+
+    def end(self, task_id: str) -> None:
+        with self.engine.begin() as c:
+            c.execute(
+                written_tasks.update()
+                .where(written_tasks.c.id == task_id, written_tasks.c.ended_at.is_(None))
+                .values(ended_at=time.time())
+            )
+
+    def hide_names(self, task_id: str, hidden: bool) -> None:
+        with self.engine.begin() as c:
+            c.execute(written_tasks.update().where(written_tasks.c.id == task_id).values(names_hidden=hidden))
+
+    def add_answer(
+        self, task_id: str, member_id: str, exercise: str, prompt_index: int, text: str, grade: Dict[str, Any]
+    ) -> None:
+        with self.engine.begin() as c:
+            c.execute(
+                written_answers.insert().values(
+                    task_id=task_id,
+                    member_id=member_id,
+                    exercise=exercise,
+                    prompt_index=prompt_index,
+                    text=text,
+                    grade=json.dumps(grade, ensure_ascii=False),
+                    at=time.time(),
+                )
+            )
+
+    def answers(self, task_id: str, member_id: Optional[str] = None, latest: bool = True) -> List[Dict[str, Any]]:
+        """Answers in the order given (grade decoded); latest=True keeps one per member and prompt, the newest."""
+        query = sa.select(written_answers).where(written_answers.c.task_id == task_id)
+        if member_id is not None:
+            query = query.where(written_answers.c.member_id == member_id)
+        with self.engine.connect() as c:
+            rows = [dict(r) for r in c.execute(query.order_by(written_answers.c.id)).mappings()]
+        for r in rows:
+            r["grade"] = json.loads(r["grade"])
+        if not latest:
+            return rows
+        newest = {(r["member_id"], r["prompt_index"]): r for r in rows}
+        return sorted(newest.values(), key=lambda r: r["id"])

@@ -180,3 +180,96 @@ def agreement(rows: List[Dict[str, Any]]) -> Optional[float]:
             total += 1
             same += (code in auto) == (code in row["ticked"])
     return round(100 * same / total, 1) if total else None
+
+
+# -- the observer's course checklist beyond the six patterns ----------------------------------------
+# Per consultant line: the listening probe heard (expand/clarify/repeat/summarise, "" = none) and the
+# listening level (1 听而不闻 .. 5 积极倾听); per room and rotation: the scenario's stage steps ticked.
+line_checks = sa.Table(
+    "pair_line_checks",
+    metadata,
+    sa.Column("line_id", sa.Integer, primary_key=True),
+    sa.Column("observer_id", sa.String(32), nullable=False),
+    sa.Column("probe", sa.String(16), nullable=False),
+    sa.Column("listening", sa.Integer, nullable=True),
+    sa.Column("at", sa.Float, nullable=False),
+)
+
+step_ticks = sa.Table(
+    "pair_step_ticks",
+    metadata,
+    sa.Column("room_id", sa.String(32), primary_key=True),
+    sa.Column("rotation", sa.Integer, primary_key=True),
+    sa.Column("item", sa.String(64), primary_key=True),  # a checklist item id of the room's scenario
+    sa.Column("observer_id", sa.String(32), nullable=False),
+    sa.Column("done", sa.Boolean, nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
+)
+
+
+class ChecklistStore:
+    """The observer's probe / listening ticks per line and stage-step ticks per rotation (last wins)."""
+
+    def __init__(self, engine: sa.engine.Engine):
+        self.engine = engine
+        metadata.create_all(engine)
+
+    def check_line(self, line_id: int, observer_id: str, probe: str, listening: Optional[int]) -> None:
+        with self.engine.begin() as c:
+            c.execute(line_checks.delete().where(line_checks.c.line_id == line_id))
+            c.execute(
+                line_checks.insert().values(
+                    line_id=line_id, observer_id=observer_id, probe=probe, listening=listening, at=time.time()
+                )
+            )
+
+    def line_checks_of(self, room_id: str) -> Dict[int, Dict[str, Any]]:
+        """line id -> {probe, listening} for the room's checked lines."""
+        with self.engine.connect() as c:
+            found = c.execute(
+                sa.select(line_checks)
+                .select_from(line_checks.join(lines, lines.c.id == line_checks.c.line_id))
+                .where(lines.c.room_id == room_id)
+            ).mappings()
+            return {r["line_id"]: {"probe": r["probe"], "listening": r["listening"]} for r in found}
+
+    def tick_step(self, room_id: str, rotation: int, item: str, observer_id: str, done: bool) -> None:
+        with self.engine.begin() as c:
+            c.execute(
+                step_ticks.delete().where(
+                    step_ticks.c.room_id == room_id, step_ticks.c.rotation == rotation, step_ticks.c.item == item
+                )
+            )
+            c.execute(
+                step_ticks.insert().values(
+                    room_id=room_id, rotation=rotation, item=item, observer_id=observer_id, done=done, at=time.time()
+                )
+            )
+
+    def steps_of(self, room_id: str, rotation: int) -> Dict[str, bool]:
+        with self.engine.connect() as c:
+            found = c.execute(
+                sa.select(step_ticks.c.item, step_ticks.c.done).where(
+                    step_ticks.c.room_id == room_id, step_ticks.c.rotation == rotation
+                )
+            )
+            return {item: bool(done) for item, done in found}
+
+
+def probe_agreement(rows: List[Dict[str, Any]], checks: Dict[int, Dict[str, Any]]) -> Optional[float]:
+    """Share of checked consultant lines where the observer's probe is the reading's (0-100), or None."""
+    same = total = 0
+    for row in rows:
+        check = checks.get(row["id"])
+        if check is None or not row["assessment"]:
+            continue
+        auto = (row["assessment"].get("question") or {}).get("probe") or ""
+        total += 1
+        same += auto == check["probe"]
+    return round(100 * same / total, 1) if total else None
+
+
+def step_agreement(auto: Dict[str, bool], ticked: Dict[str, bool]) -> Optional[float]:
+    """Share of the stage steps the observer ticked on which the checklist's own judgement agrees."""
+    judged = [item for item in ticked if item in auto]
+    return round(100 * sum(auto[i] == ticked[i] for i in judged) / len(judged), 1) if judged else None

@@ -73,9 +73,25 @@ def test_a_trio_with_an_observer(site, browser):
     expect(observer.locator(".pair-line.consultant .ticked")).to_contain_text("认同法")
     expect(consultant.locator("#agreement")).to_contain_text("一致率", timeout=WAIT)
     expect(customer.locator(".pair-line.consultant .ticked")).to_contain_text("先认同再提问", timeout=WAIT)
+    # the course checklist beyond the patterns: the probe and listening level of the line, and stage steps
+    line = observer.locator(".pair-line.consultant").last
+    expect(line.locator(".auto-probe")).to_contain_text("自动识别探询")
+    line.locator(".check-form select.check-probe").select_option("")
+    line.locator(".check-form select.check-listening").select_option("5")
+    line.locator(".check-form button").click()
+    expect(observer.locator(".pair-line.consultant .checked")).to_contain_text("积极倾听")
+    expect(observer.locator("#probe-agreement")).to_contain_text("一致率")
+    step = observer.locator("#step-list li.step").first
+    expect(step.locator(".step-judgement")).to_contain_text("自动判断")
+    step.locator("input[type=checkbox]").check()
+    expect(observer.locator("#step-agreement")).to_contain_text("一致率")
+    expect(consultant.locator("#step-list li.step").first.locator(".step-judgement")).to_contain_text(
+        "观察员：已做到", timeout=WAIT)
+    expect(consultant.locator("#step-list li.step").first.locator("input")).to_be_disabled()
     shot(customer, "class-pair-customer-phone", full_page=False)
     shot(consultant, "class-pair-consultant-phone", full_page=False)
     shot(observer, "class-pair-observer-projector", full_page=False)
+    shot(observer, "class-pair-observer-checklist-projector")
 
     consultant.click("#rotate")
     expect(consultant.locator("#my-role")).to_have_text("客户")

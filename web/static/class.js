@@ -39,7 +39,7 @@
       } else {
         var start = document.createElement("a");
         start.className = "button primary start-task";
-        start.href = "/?assignment=" + encodeURIComponent(task.id);
+        start.href = task.href;
         start.textContent = "开始练习";
         li.appendChild(start);
       }

@@ -51,6 +51,68 @@
     return form;
   }
 
+  function select(className, label, choices, current) {
+    var box = el("select", className);
+    box.setAttribute("aria-label", label);
+    Object.keys(choices).forEach(function (code) {
+      var option = el("option", "", choices[code]);
+      option.value = code;
+      option.selected = String(current) === code;
+      box.appendChild(option);
+    });
+    return box;
+  }
+
+  function checkForm(line, room) {
+    var form = el("form", "check-form");
+    var probes = Object.assign({ "": "未提问探询" }, room.probes);
+    var levels = Object.assign({ "": "倾听层次（未评）" }, room.listening_levels);
+    var probe = select("check-probe", "探询方法", probes, line.checked_probe === undefined ? "" : line.checked_probe);
+    var level = select("check-listening", "倾听层次", levels, line.checked_listening || "");
+    form.appendChild(probe);
+    form.appendChild(level);
+    var save = el("button", "small", "记录");
+    save.type = "submit";
+    form.appendChild(save);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      api("POST", "/class/api/pair/check", {
+        line: line.id, probe: probe.value, listening: level.value ? parseInt(level.value, 10) : null
+      }).then(function (d) { draw(d.room, true); }, fail);
+    });
+    return form;
+  }
+
+  function drawSteps(room) {
+    var box = document.getElementById("steps");
+    box.hidden = !room.steps || !room.steps.length;
+    var list = document.getElementById("step-list");
+    list.textContent = "";
+    document.getElementById("steps-note").textContent = room.role === "observer" ? "（请勾选销售顾问做到的步骤）" : "";
+    (room.steps || []).forEach(function (step) {
+      var li = el("li", "step");
+      li.dataset.item = step.item;
+      var label = el("label", "check");
+      var tick = el("input");
+      tick.type = "checkbox";
+      tick.checked = step.ticked === true;
+      tick.disabled = room.role !== "observer";
+      tick.addEventListener("change", function () {
+        api("POST", "/class/api/pair/step", { item: step.item, done: tick.checked })
+          .then(function (d) { draw(d.room, true); }, fail);
+      });
+      label.appendChild(tick);
+      label.appendChild(document.createTextNode(" " + (step.stage ? step.stage + " · " : "") + step.label));
+      li.appendChild(label);
+      var auto = step.auto === null ? "自动判断：尚无发言" : "自动判断：" + (step.auto ? "已做到" : "未做到");
+      var mine = step.ticked === null || step.ticked === undefined ? "" : " · 观察员：" + (step.ticked ? "已做到" : "未做到");
+      li.appendChild(el("small", "muted step-judgement", auto + mine));
+      list.appendChild(li);
+    });
+    document.getElementById("step-agreement").textContent =
+      room.step_agreement === null ? "" : "步骤检查与自动判断一致率：" + room.step_agreement + "%";
+  }
+
   function draw(room, force) {
     var text = JSON.stringify(room);
     if (!force && text === lastDrawn) return;
@@ -83,12 +145,20 @@
         li.appendChild(el("div", "auto", "自动评分 " + Math.round(line.score) + " 分 · " + ((line.techniques || []).join("、") || "未识别到话术")));
       }
       if (line.ticked) li.appendChild(el("div", "ticked", "观察员：" + (line.ticked.join("、") || "没有听到话术") + (line.comment ? " · " + line.comment : "")));
-      if (room.role === "observer" && line.role === "consultant") li.appendChild(tickForm(line, room.patterns));
+      if (line.probe !== undefined) li.appendChild(el("div", "auto-probe", "自动识别探询：" + (line.probe || "无")));
+      if (line.checked_text) li.appendChild(el("div", "checked", "观察员记录：" + line.checked_text));
+      if (room.role === "observer" && line.role === "consultant") {
+        li.appendChild(tickForm(line, room.patterns));
+        li.appendChild(checkForm(line, room));
+      }
       list.appendChild(li);
     });
     document.getElementById("say-form").hidden = room.role === "observer";
     document.getElementById("agreement").textContent =
       room.agreement === null ? "" : "观察员与自动评分一致率：" + room.agreement + "%";
+    document.getElementById("probe-agreement").textContent =
+      room.probe_agreement === null ? "" : "探询方法与自动识别一致率：" + room.probe_agreement + "%";
+    drawSteps(room);
   }
 
   function load() { return api("GET", "/class/api/pair").then(function (d) { draw(d.room); }, fail); }
@@ -103,6 +173,9 @@
   document.getElementById("rotate").addEventListener("click", function () {
     api("POST", "/class/api/pair/rotate").then(function (d) { draw(d.room, true); }, fail);
   });
-  setInterval(function () { if (!document.activeElement || !document.activeElement.closest(".tick-form")) load(); }, 3000);
+  setInterval(function () {
+    var active = document.activeElement;
+    if (!active || !active.closest(".tick-form, .check-form")) load();
+  }, 3000);
   load();
 })();
