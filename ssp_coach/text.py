@@ -46,3 +46,9 @@ def cjk_ratio(text: str) -> float:
     if not chars:
         return 0.0
     return sum(1 for c in chars if _CJK.match(c)) / len(chars)
+
+
+def spreadsheet_cell(value) -> str:
+    """A CSV cell as text; text a spreadsheet would run as a formula is prefixed with a quote."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

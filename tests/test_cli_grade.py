@@ -157,3 +157,13 @@ def test_sheet_errors(data, message):
 def test_blank_rows_are_skipped_and_short_rows_read_as_empty_cells():
     rows = read_sheet("答案,姓名,题号\n\n,,\n您好,张三\n".encode("utf-8"))
     assert [(r.row, r.name, r.prompt, r.answer) for r in rows] == [(4, "张三", "", "您好")]
+
+
+def test_answers_that_look_like_formulas_are_not_run_by_a_spreadsheet(tmp_path):
+    answers = tmp_path / "answers.csv"
+    answers.write_text(sheet([("=HYPERLINK(\"x\")", "1", "=1+1 您说得对"), ("张三", "1", "-5 万的优惠")]), encoding="utf-8")
+    proc = run("grade", "objections_agree", answers, "--out", tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    rows = results(tmp_path / "objections_agree_grades.csv")
+    assert rows[0]["姓名"] == "'=HYPERLINK(\"x\")" and rows[0]["答案"] == "'=1+1 您说得对"
+    assert rows[1]["答案"] == "'-5 万的优惠"

@@ -320,6 +320,59 @@ def test_the_cohort_views_filter_by_class_and_group(site):
     assert "所选的筛选项不存在" in page and "郑三" in table_rows(page)
 
 
+def chat_as(client: Client, conversation: str, message: str):
+    """One /api/chat request from the tab holding this signed conversation token."""
+    token = client.csrf_from("/")
+    status, _, body = client.request("POST", "/api/chat", json_body={"message": message},
+                                     headers={"X-CSRF-Token": token, "X-Conversation": conversation})
+    return status, json.loads(body)
+
+
+def test_an_assignment_conversation_is_held_to_the_assignment_on_the_server(site):
+    server, coach, _ = site
+    klass = create_class(coach, "十一班")
+    trainee, status, _ = join(server, klass["code"], "孙七")
+    assert status == 200
+    assignment = assign(coach, klass, customer_type="dominant", scenario="negotiation", mode="exam")
+    _, started, _ = start(trainee, assignment)
+    conversation = started["conversation"]
+    assert json.loads(started["then"][len("/start_roleplay"):]) == {
+        "customer_type": "dominant", "scenario": "negotiation", "mode": "exam"}
+    for other in ('/start_roleplay{"customer_type":"social","scenario":"negotiation","mode":"exam"}',
+                  '/start_roleplay{"customer_type":"dominant","scenario":"negotiation","mode":"practice"}',
+                  "/start_roleplay{broken"):
+        status, body = chat_as(trainee, conversation, other)
+        assert status == 409 and "培训师布置" in body["error"], other
+    token = coach.csrf_from(f"{klass['path']}/board/{assignment}")
+    assert coach.request("POST", f"{klass['path']}/board/{assignment}/end", form={"csrf_token": token})[0] == 302
+    status, body = chat_as(trainee, conversation, "您好，欢迎光临")
+    assert status == 409 and "已经结束" in body["error"]
+    status, _ = chat_as(trainee, conversation, "/end")
+    assert status != 409, "the chat's own /end after the trainer ends the exercise still goes through"
+
+
+def test_a_removed_member_can_no_longer_chat_and_class_names_are_unique(site):
+    server, coach, _ = site
+    klass = create_class(coach, "十班")
+    trainee, status, _ = join(server, klass["code"], "钱八")
+    assert status == 200
+    token = trainee.csrf_from("/")
+    status, _, body = trainee.request("POST", "/api/new", json_body={}, headers={"X-CSRF-Token": token})
+    conversation = json.loads(body)["conversation"]
+    _, _, page = coach.request("GET", klass["path"])
+    member_id = re.search(r'action="/review/classes/\w+/members/(\w+)" class="inline member-edit"', page).group(1)
+    token = coach.csrf_from(klass["path"])
+    assert coach.request("POST", f"{klass['path']}/members/{member_id}",
+                         form={"csrf_token": token, "action": "remove"})[0] == 302
+    status, body = chat_as(trainee, conversation, "您好")
+    assert status == 401 and "姓名" in body["error"]
+
+    token = coach.csrf_from("/review/classes")
+    status, _, page = coach.request("POST", "/review/classes",
+                                    form={"csrf_token": token, "name": "十班", "day": "2026-12-01", "groups": "0"})
+    assert status == 200 and "已有名为“十班”的班级" in page
+
+
 def test_wrong_codes_are_throttled_per_address(site):
     """Last in the module: every client here shares 127.0.0.1, which this test locks out (SSP_JOIN_LIMIT=4)."""
     server, coach, _ = site

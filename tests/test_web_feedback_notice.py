@@ -67,6 +67,10 @@ def test_new_feedback_badge_appears_for_the_right_trainee_and_clears_when_seen(s
                          form={"csrf_token": token, "text": "开场很好，继续保持"})[0] == 302
     assert badge(wu) and marked(wu) == {ids["one"]}, "an edited comment is new feedback too"
     assert not badge(other)
+    assert not badge(wu), "seen"
+    time.sleep(0.05)
+    assert coach.request("POST", f"{path}/comments/{comment}/delete", form={"csrf_token": token})[0] == 302
+    assert not badge(wu) and marked(wu) == set(), "a deleted comment is nothing new to read"
 
 
 def test_progress_shows_a_trend_per_pattern_without_zeros_for_unused(site):

@@ -164,6 +164,7 @@ async def chat(request):
     failed = _csrf_failed(request, session)
     if failed:
         return failed
+    class_join.sync_identity(request, session)  # a member the trainer removed or renamed
     conv = tab_conversation(request, session)
     if not session.get("who") or not conv:
         return _json({"error": "请先输入姓名或工号。"}, 401)
@@ -176,6 +177,9 @@ async def chat(request):
     if len(text) > MAX_MESSAGE:
         return _json({"error": f"消息太长（最多 {MAX_MESSAGE} 字）。"}, 400)
     message = rasa_client.safe_message(text, session["who"])
+    refused = class_join.refuse_in_assignment(request, conv, message)
+    if refused:
+        return _json({"error": refused}, 409)
     config = request.app.ctx.config
     if not await rasa_client.action_server_up(config):
         if not await rasa_client.rasa_up(config):  # both down: say the conversation service is down

@@ -12,7 +12,7 @@ from ssp_coach.roleplay.catalog import CUSTOMER_TYPES, MODES, load_catalog
 
 from . import auth, class_pairs, class_written
 from .class_join import EMPLOYEE_RE, NAME_RE, store
-from .class_store import NameTaken
+from .class_store import ClassNameTaken, NameTaken
 from .labels import CLASS_CUSTOMER_CHOICES, assignment_summary, group_name, label, scenarios
 
 bp = Blueprint("class_admin", url_prefix="/review/classes")
@@ -81,10 +81,14 @@ async def create_class(request):
         error = "日期格式应为 年-月-日，例如 2026-11-30。"
     elif not groups.isdigit() or int(groups) > MAX_GROUPS:
         error = f"分组数应为 0 到 {MAX_GROUPS}（0 表示不分组）。"
+    if not error:
+        try:
+            klass = store(request).create_class(name, day, int(groups), request.ctx.trainer["trainer"])
+        except ClassNameTaken:
+            error = f"已有名为“{name}”的班级，请换一个名称（例如加上日期或期数）。"
     if error:
         classes = store(request).list_classes()
         return _render(request, "class_list.html", classes=classes, today=day, error=error, form=request.form)
-    klass = store(request).create_class(name, day, int(groups), request.ctx.trainer["trainer"])
     return response.redirect(f"/review/classes/{klass['id']}")
 
 

@@ -7,6 +7,7 @@ web/auth.py) becomes the member's name within the class. Wrong codes count again
 within a window, so codes cannot be guessed (same idea as web/login_guard.py, simpler: no hashing).
 """
 
+import json
 import os
 import re
 import secrets
@@ -215,6 +216,28 @@ def start_metadata(request, conv: str) -> Dict[str, str]:
     attempt = store(request).attempt_for_conversation(conv)
     a = store(request).get_assignment(attempt["assignment_id"]) if attempt else None
     return {"persona": a.persona} if a is not None and a.persona else {}
+
+
+def refuse_in_assignment(request, conv: str, message: str) -> Optional[str]:
+    """Why the server will not pass this message on in an assignment's conversation (Chinese), or None:
+    after the trainer ends the exercise only /end goes through, and the role-play may only be started as
+    assigned (scenario, customer type and mode recorded with the attempt)."""
+    attempt = store(request).attempt_for_conversation(conv)
+    a = store(request).get_assignment(attempt["assignment_id"]) if attempt else None
+    if attempt is None or a is None:
+        return None
+    command = message.strip()
+    if a.ended() and not command.startswith("/end"):
+        return "这个练习已经结束，不能再发送消息。"
+    if command.startswith("/start_roleplay"):
+        try:
+            payload = json.loads(command[len("/start_roleplay") :] or "{}")
+        except ValueError:
+            payload = None
+        wanted = {"customer_type": attempt["customer_type"], "scenario": a.scenario, "mode": a.mode}
+        if not isinstance(payload, dict) or any(payload.get(k) != v for k, v in wanted.items()):
+            return "请按培训师布置的练习开始（场景、客户类型和模式已定）。"
+    return None
 
 
 def assignment_state(request, conv: Optional[str]) -> Optional[Dict[str, Any]]:

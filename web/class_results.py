@@ -14,11 +14,12 @@ from typing import Any, Dict, List, Optional
 
 from sanic import Blueprint, response
 
+from ssp_coach.text import spreadsheet_cell
+
 from . import auth
 from .class_board import attempt_roleplays
 from .class_join import store
 from .class_store import Assignment, Member
-from .export import _cell
 from .labels import PATTERNS, assignment_summary, evidence_name, group_name, label
 from .tracker_reader import RolePlay
 
@@ -138,7 +139,7 @@ def results_csv(a: Assignment, rows: List[Result]) -> str:
         state = "已完成" if r.finished else ("进行中" if rp else "未开始")
         writer.writerow(
             [
-                _cell(x)
+                spreadsheet_cell(x)
                 for x in (
                     r.member.name,
                     r.member.employee_no,

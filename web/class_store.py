@@ -138,6 +138,10 @@ class Assignment:
         return self.group_no is None or self.group_no == member.group_no
 
 
+class ClassNameTaken(Exception):
+    """Another class already has this name: members are known by 「名字（班级名）」, so names must differ."""
+
+
 class NameTaken(Exception):
     """Another member of the class already has this name (and employee number)."""
 
@@ -151,6 +155,8 @@ class ClassStore:
     def create_class(self, name: str, day: str, groups: int, trainer: str) -> Dict[str, Any]:
         class_id = secrets.token_hex(8)
         with self.engine.begin() as c:
+            if c.execute(sa.select(classes.c.id).where(classes.c.name == name)).first() is not None:
+                raise ClassNameTaken(name)
             taken = set(c.execute(sa.select(classes.c.join_code)).scalars())
             code = new_join_code()
             while code in taken:

@@ -7,6 +7,8 @@ import io
 import time
 from typing import Any, Dict, Iterable
 
+from ssp_coach.text import spreadsheet_cell
+
 from .labels import PATTERNS as PATTERN_NAMES
 from .labels import label
 from .review_corrections import FBI_NAMES
@@ -36,12 +38,6 @@ COLUMNS = [
 assert list(PATTERN_NAMES) == list(PATTERNS)
 
 
-def _cell(value) -> str:
-    """Text that a spreadsheet would run as a formula is prefixed with a quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _when(ts: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ts)) if ts else ""
 
@@ -54,7 +50,7 @@ def sessions_csv(rows: Iterable[Row]) -> str:
         rp, override = row.rp, row.override or {}
         writer.writerow(
             [
-                _cell(v)
+                spreadsheet_cell(v)
                 for v in [
                     rp.roleplay_id,
                     rp.conversation_id,
@@ -114,7 +110,7 @@ def turns_csv(rows: Iterable[Dict[str, Any]]) -> str:
         rp, line = row["rp"], row["line"]
         writer.writerow(
             [
-                _cell(v)
+                spreadsheet_cell(v)
                 for v in [
                     rp.roleplay_id,
                     rp.trainee,

@@ -515,7 +515,8 @@ def _marks(row) -> Dict[str, Any]:
 feedback_seen = sa.Table(
     "feedback_seen",
     metadata,
-    sa.Column("trainee", sa.String(64), primary_key=True),
+    # a class member's chat name 「名字 工号（班级名）」 can be over 80 characters
+    sa.Column("trainee", sa.String(128), primary_key=True),
     sa.Column("seen_at", sa.Float, nullable=False),
 )
 
@@ -542,16 +543,21 @@ def feedback_times(store: ReviewStore, roleplay_ids: Sequence[str]) -> Dict[str,
     with store.engine.connect() as c:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
+            deleted = sa.select(comment_edits.c.comment_id).where(comment_edits.c.action == "delete")
             queries = [
                 sa.select(comments.c.roleplay_id, sa.func.max(comments.c.created_at))
-                .where(comments.c.roleplay_id.in_(chunk))
+                .where(comments.c.roleplay_id.in_(chunk), comments.c.id.not_in(deleted))
                 .group_by(comments.c.roleplay_id),
                 sa.select(overrides.c.roleplay_id, sa.func.max(overrides.c.created_at))
                 .where(overrides.c.roleplay_id.in_(chunk))
                 .group_by(overrides.c.roleplay_id),
                 sa.select(comments.c.roleplay_id, sa.func.max(comment_edits.c.created_at))
                 .join(comment_edits, comment_edits.c.comment_id == comments.c.id)
-                .where(comments.c.roleplay_id.in_(chunk))
+                .where(
+                    comments.c.roleplay_id.in_(chunk),
+                    comment_edits.c.action == "edit",  # a deleted comment is nothing new to read
+                    comments.c.id.not_in(deleted),
+                )
                 .group_by(comments.c.roleplay_id),
             ]
             for query in queries:

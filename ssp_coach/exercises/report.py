@@ -8,6 +8,7 @@ from typing import List, Sequence
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..scoring.patterns.phrases import load_phrasebook
+from ..text import spreadsheet_cell
 from .batch import ClassSummary, GradedRow
 from .catalog import Exercise, prompt_text
 
@@ -34,6 +35,7 @@ def technique_names(codes: Sequence[str]) -> str:
 
 
 def result_rows(exercise: Exercise, graded: Sequence[GradedRow], summary: ClassSummary) -> List[List[str]]:
+    """The CSV rows, every cell safe to open in a spreadsheet (a typed answer may start with =)."""
     totals = {t.name: t.score for t in summary.trainees}
     rows = []
     for g in graded:
@@ -58,7 +60,7 @@ def result_rows(exercise: Exercise, graded: Sequence[GradedRow], summary: ClassS
                 g.problem or "",
             ]
         )
-    return rows
+    return [[spreadsheet_cell(cell) for cell in row] for row in rows]
 
 
 def write_results_csv(path: Path, exercise: Exercise, graded: Sequence[GradedRow], summary: ClassSummary) -> None:
