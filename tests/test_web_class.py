@@ -236,7 +236,7 @@ def test_the_board_streams_changes_without_reload(site):
     reader.join(timeout=10)
     stream.close()
     assert len(events) == 2 and events[1][1]["members"][0]["state"] == "finished"
-    assert events[1][0] - written < 3.0, "the board follows within a few seconds"
+    assert events[1][0] - written < 10.0, "the board follows within seconds (1 s polling; generous for a loaded machine)"
     anonymous = Client(server.url)
     assert anonymous.request("GET", f"{klass['path']}/board/{assignment}/events")[0] == 401
 

@@ -148,7 +148,7 @@ def test_board_streams_answers_hides_names_marks_the_best_and_ends(site):  # noq
     reader.join(timeout=10)
     stream.close()
     assert len(events) == 2 and events[1][1]["prompts"][0]["answers"][0]["name"] == "刘洋"
-    assert events[1][0] - sent < 3.0, "the board follows within a few seconds"
+    assert events[1][0] - sent < 10.0, "the board follows within seconds (1 s polling; generous for a loaded machine)"
 
     answer(b, task, 1, WEAK)
     answer(c, task, 1, POOR)

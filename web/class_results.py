@@ -6,6 +6,7 @@ a printable page and a CSV export with Chinese headers.
 Scores, checklists and the per-reply judgement are the scorer's (the role-plays' scorecards and
 last_assessment in the tracker store); nothing is re-scored here."""
 
+import asyncio
 import csv
 import io
 from collections import Counter
@@ -168,8 +169,9 @@ async def results_page(request, class_id: str, assignment_id: str):
     a = _assignment(request, class_id, assignment_id)
     if a is None:
         return response.text("404 练习不存在", status=404)
-    rows = results(request, a)
-    misses = common_misses(request, rows)
+    # many transcripts are read: off the event loop, so the class's chats go on meanwhile
+    rows = await asyncio.to_thread(results, request, a)
+    misses = await asyncio.to_thread(common_misses, request, rows)
     picked = set(request.args.getlist("show") or [])
     trainer = request.ctx.trainer
     html = request.app.ctx.render(
@@ -200,7 +202,7 @@ async def results_export(request, class_id: str, assignment_id: str):
     if a is None:
         return response.text("404", status=404)
     return response.text(
-        results_csv(a, results(request, a)),
+        results_csv(a, await asyncio.to_thread(results, request, a)),
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="class-results-{assignment_id}.csv"'},
     )
