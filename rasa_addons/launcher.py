@@ -54,7 +54,7 @@ def truncate_log_records(limit: int) -> None:
 def rasa_argv(args: List[str], token: str) -> List[str]:
     if any(a == "--auth-token" or a.startswith("--auth-token=") for a in args):
         raise SystemExit("rasa_addons.launcher: do not pass --auth-token; set SSP_RASA_TOKEN instead")
-    return ["rasa", "run", *args, "--enable-api", "--auth-token", token]
+    return ["rasa", "run", *args, "--enable-api", f"--auth-token={token}"]  # "=": a token may start with "-"
 
 
 def main(argv: Optional[List[str]] = None) -> None:
