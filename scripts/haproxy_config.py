@@ -14,7 +14,7 @@ Address = Tuple[str, int]
 
 def render(rasa: Address, replicas: List[Address], actions: Address, action_servers: List[Address]) -> str:
     def servers(prefix: str, addresses: List[Address], check: str) -> List[str]:
-        return [f"    server {prefix}{i} {host}:{port} check inter 2s fall 2 rise 1{check}"
+        return [f"    server {prefix}{i} {host}:{port} check inter 5s fall 3 rise 1{check}"
                 for i, (host, port) in enumerate(addresses)]
 
     lines = [
@@ -28,6 +28,9 @@ def render(rasa: Address, replicas: List[Address], actions: Address, action_serv
         "    timeout client 300s",
         "    timeout server 300s",
         "    timeout tunnel 1h",
+        # a replica busy with a class answers its health check late, not never: only one that stays
+        # silent for 3 checks of 30 s is taken out (else every replica is "down" at peak and all get 503)
+        "    timeout check 30s",
         "    retries 2",
         "    option redispatch",
         "frontend rasa",
