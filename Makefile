@@ -1,12 +1,16 @@
 # The two commands of the README: `make run` (set up and start the product), `make test` (set up and
 # run every test). Both work from a fresh clone.
-.PHONY: run test setup train lock bench clean
+.PHONY: run run-scaled test setup train lock bench clean
 
 run:
 	scripts/run.sh
 
 test:
 	scripts/test.sh
+
+# Several Rasa replicas + action servers behind HAProxy, PostgreSQL tracker store, Redis lock store.
+run-scaled:
+	scripts/run_scaled.sh
 
 setup:
 	scripts/setup.sh

@@ -24,7 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from stack import ServerStack, free_port, http_json  # noqa: E402
+from stack import ServerStack, free_port, http_json, trained_model  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+from scaled_run import ScaledRun  # noqa: E402
 
 START = '/start_roleplay{"customer_type":"random","scenario":"full_visit","mode":"practice"}'
 
@@ -206,8 +209,13 @@ def main():
     parser.add_argument("--train", action="store_true", help="also time a full `rasa train`")
     parser.add_argument("--no-plain", action="store_true", help="skip the plain `rasa init` bot")
     parser.add_argument("--no-make-run", action="store_true", help="skip timing `make run` to ready")
+    parser.add_argument("--replicas", type=int, default=int(os.environ.get("SSP_BENCH_REPLICAS", os.cpu_count() or 2)),
+                        help="scaled-out run: Rasa replicas behind HAProxy (0: skip it; env SSP_BENCH_REPLICAS)")
+    parser.add_argument("--action-servers", type=int, default=int(os.environ.get("SSP_BENCH_ACTION_SERVERS", "1")),
+                        help="scaled-out run: action servers (env SSP_BENCH_ACTION_SERVERS)")
     args = parser.parse_args()
     levels = [int(x) for x in args.levels.split(",")]
+    print(f"load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     product_script = [START] + SCRIPT
     started, memory = {}, {}
 
@@ -230,12 +238,30 @@ def main():
             say = lambda sender, text: stack.say(sender, text, metadata={"trainee": "bench"})  # noqa: E731
             say("warm-up", product_script[0])
             say("warm-up", product_script[1])
-            product = run_levels("ssp-coach (Rasa + action server, SQLite tracker store)", say, product_script,
-                                 levels, args.rounds)
+            product = run_levels("ssp-coach, single process (Rasa + action server, SQLite tracker store)", say,
+                                 product_script, levels, args.rounds)
             memory["product Rasa"] = rss_mb(stack.procs["rasa"].pid)
             memory["product action server"] = rss_mb(stack.procs["actions"].pid)
         finally:
             stack.stop_all()
+        scaled = None
+        if args.replicas > 0:
+            run = ScaledRun(Path(tmp) / "scaled", trained_model(), args.replicas, args.action_servers)
+            try:
+                started[f"scaled run ({args.replicas} Rasa replicas, {args.action_servers} action server(s), "
+                        "HAProxy, web app)"] = run.start()
+                run.say("warm-up", product_script[0])
+                run.say("warm-up", product_script[1])
+                scaled = run_levels(f"ssp-coach, scaled out ({args.replicas} Rasa replicas + {args.action_servers} "
+                                    "action server(s) behind HAProxy, PostgreSQL + Redis)", run.say,
+                                    product_script, levels, args.rounds)
+                sent = 2 + sum(r["turns"] - r["errors"] for r in scaled)
+                stored = run.stored_user_messages()
+                print(f"scaled run: messages answered {sent}, user events stored in PostgreSQL {stored}, "
+                      f"lost {sent - stored}")
+                memory.update({f"scaled: {k}": v for k, v in run.memory().items()})
+            finally:
+                run.stop()
         plain_results = None
         if plain:
             try:
@@ -252,6 +278,13 @@ def main():
         for p, q in zip(product, plain_results):
             print(f"{p['concurrency']:>8} {p['turns_per_s'] / q['turns_per_s']:>7.2f}x "
                   f"{p['p50_ms'] / q['p50_ms']:>5.2f}x {p['p95_ms'] / q['p95_ms']:>5.2f}x")
+    if scaled:
+        print("-- ratio scaled out / single process")
+        print(f"{'trainees':>8} {'turns/s':>8} {'p50':>6} {'p95':>6}")
+        for p, q in zip(scaled, product):
+            print(f"{p['concurrency']:>8} {p['turns_per_s'] / q['turns_per_s']:>7.2f}x "
+                  f"{p['p50_ms'] / q['p50_ms']:>5.2f}x {p['p95_ms'] / q['p95_ms']:>5.2f}x")
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     for name, seconds in started.items():
         print(f"start -> ready: {name} {seconds:.1f} s")
     for name, mb in memory.items():

@@ -10,7 +10,8 @@ around Rasa's and our own functions, one message at a time, as *exclusive* times
 stages are subtracted from it), so the shares add up to 100 %. Wall above CPU is waiting: the
 SQLite commit's disk sync, or other jobs on the machine taking the cores.
 
-- tracker store read/write: the SQLite SQLTrackerStore (endpoints.yml) `retrieve` / `save`;
+- tracker store read/write: the tracker store of `--endpoints` (default endpoints.env.yml, its SQLite
+  file in a temporary folder) `retrieve` / `save`;
 - NLU: every node of the NLU graph (one row per component), and the graph runner around them;
 - policies: every node of the prediction graph (one row per policy / provider), and the runner;
 - the custom action: Rasa's RemoteAction with its HTTP request replaced by rasa_sdk's own
@@ -233,7 +234,8 @@ def find_model(explicit: Optional[str]) -> str:
     return out.stdout.strip().splitlines()[-1]
 
 
-async def run(model: str, sessions: int, lines: Sequence[str], profiler: Optional[cProfile.Profile]):
+async def run(model: str, sessions: int, lines: Sequence[str], profiler: Optional[cProfile.Profile],
+              endpoints_file: str = "endpoints.env.yml"):
     from rasa.core.agent import load_agent
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
     from rasa.core.utils import AvailableEndpoints
@@ -244,7 +246,7 @@ async def run(model: str, sessions: int, lines: Sequence[str], profiler: Optiona
     configure_logging_and_warnings(logging.INFO)
     configure_structlog(logging.INFO)
     instrument()
-    endpoints = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml"))
+    endpoints = AvailableEndpoints.read_endpoints(str(ROOT / endpoints_file))
     t0 = time.perf_counter()
     agent = await load_agent(model_path=model, endpoints=endpoints)
     print(f"model loaded in {time.perf_counter() - t0:.1f} s: {model}", file=sys.stderr)
@@ -286,6 +288,8 @@ def main(argv: Optional[List[str]] = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=3, help="counted scripted role-plays (8 turns each)")
     parser.add_argument("--model", help="model archive (default: scripts/train_if_needed.sh)")
+    parser.add_argument("--endpoints", default="endpoints.env.yml",
+                        help="Rasa endpoints file: its tracker store is profiled (SQLite in a temporary folder)")
     parser.add_argument("--cprofile", type=int, default=0, metavar="N",
                         help="also print cProfile's N most expensive functions (cumulative)")
     args = parser.parse_args(argv)
@@ -299,7 +303,7 @@ def main(argv: Optional[List[str]] = None) -> None:
         os.environ.setdefault("SSP_ACTION_URL", "http://127.0.0.1:1/webhook")  # never called: in-process
         os.chdir(ROOT)  # config.yml names models/spacy_zh relative to the project
         profiler = cProfile.Profile() if args.cprofile else None
-        turns, wall = asyncio.run(run(model, args.sessions, script(), profiler))
+        turns, wall = asyncio.run(run(model, args.sessions, script(), profiler, args.endpoints))
     print(f"\nper-turn CPU by stage: {turns} role-play turns ({args.sessions} scripted sessions), "
           f"exclusive times; measured wall {wall * 1000 / max(turns, 1):.1f} ms/turn")
     print(format_table(TIMER.rows(), turns))

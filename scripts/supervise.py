@@ -8,6 +8,11 @@ SSP_LOG_MAX_BYTES (default 10 MB per log file), SSP_LOG_BACKUPS (default 5 rotat
 SSP_LOG_LINE_MAX (default 4000 characters; longer lines are cut). The Rasa token is never put on a
 command line: Rasa is started through rasa_addons.launcher, which reads it from the environment.
 Ctrl-C (SIGINT) or SIGTERM stops all three.
+
+`--replicas N --action-servers M` (`make run-scaled`): N Rasa replicas and M action servers on their own
+ports (SSP_REPLICA_BASE_PORT, default Rasa's port + 100; SSP_ACTION_BASE_PORT, default the action port
++ 100) behind HAProxy, which listens on the usual Rasa and action ports (scripts/haproxy_config.py);
+the endpoints (SSP_ENDPOINTS) must then be endpoints.scale.yml (PostgreSQL + Redis).
 """
 import argparse
 import ctypes
@@ -175,6 +180,43 @@ def build_services(model: str, env: Dict[str, str]) -> List[Service]:
     ]
 
 
+def build_scaled_services(model: str, env: Dict[str, str], replicas: int, action_servers: int) -> List[Service]:
+    """`replicas` Rasa processes and `action_servers` action servers behind HAProxy, and the web app."""
+    import haproxy_config
+
+    py = str(Path(env.get("SSP_VENV", ROOT / ".venv")) / "bin" / "python")
+    host = env.get("SSP_HOST", "127.0.0.1")
+    action_port, rasa_port = int(env.get("SSP_ACTION_PORT", "5055")), int(env.get("SSP_RASA_PORT", "5005"))
+    rasa_base = int(env.get("SSP_REPLICA_BASE_PORT", str(rasa_port + 100)))
+    action_base = int(env.get("SSP_ACTION_BASE_PORT", str(action_port + 100)))
+    data = Path(env["SSP_DATA_DIR"])
+    logs = data / "logs"
+    limits = (int(env.get("SSP_LOG_MAX_BYTES", str(10 * 1024 * 1024))), int(env.get("SSP_LOG_BACKUPS", "5")),
+              int(env.get("SSP_LOG_LINE_MAX", "4000")))
+    replica_ports = [rasa_base + i for i in range(replicas)]
+    action_ports = [action_base + j for j in range(action_servers)]
+    config = data / "haproxy.cfg"
+    config.write_text(haproxy_config.render((host, rasa_port), [(host, p) for p in replica_ports],
+                                            (host, action_port), [(host, p) for p in action_ports]))
+    # every replica calls the actions through the proxy, which spreads them over the action servers
+    rasa_env = dict(env, SSP_ACTION_URL=f"http://{host}:{action_port}/webhook")
+    services = [Service(f"actions{j + 1}", [py, "-m", "rasa_sdk", "--actions", "actions", "--port", str(p)],
+                        f"http://{host}:{p}/health", dict(env, SANIC_HOST=host), logs, *limits)
+                for j, p in enumerate(action_ports)]
+    services += [Service(f"rasa{i + 1}", [py, "-m", "rasa_addons.launcher", "--model", model, "--endpoints",
+                                          env.get("SSP_ENDPOINTS", "endpoints.scale.yml"),
+                                          "--credentials", "credentials.yml", "-i", host, "-p", str(p)],
+                         f"http://{host}:{p}/", rasa_env, logs, *limits)
+                 for i, p in enumerate(replica_ports)]
+    services.append(Service("haproxy", [env.get("SSP_HAPROXY", "haproxy"), "-db", "-f", str(config)],
+                            f"http://{host}:{rasa_port}/", env, logs, *limits))
+    web_host, web_port = env.get("SSP_WEB_HOST", host), env.get("SSP_WEB_PORT", "8000")
+    health_host = "127.0.0.1" if web_host in ("0.0.0.0", "") else web_host
+    services.append(Service("web", [py, "-m", "web"], f"http://{health_host}:{web_port}/static/favicon.svg",
+                            env, logs, *limits))
+    return services
+
+
 def banner(env: Dict[str, str], seconds: float) -> str:
     host, web_host = env.get("SSP_HOST", "127.0.0.1"), env.get("SSP_WEB_HOST", "127.0.0.1")
     web = f"http://{web_host}:{env.get('SSP_WEB_PORT', '8000')}"
@@ -251,12 +293,18 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", required=True)
     parser.add_argument("--ready-timeout", type=float, default=300)
+    parser.add_argument("--replicas", type=int, default=0, help="scaled run: Rasa replicas behind HAProxy")
+    parser.add_argument("--action-servers", type=int, default=1, help="scaled run: action servers")
     args = parser.parse_args(argv)
     os.umask(0o077)  # every file the servers create (databases, logs) is private to this user
     env = dict(os.environ)
     env.setdefault("SSP_DATA_DIR", str(ROOT / "var"))
     private_data_dir(Path(env["SSP_DATA_DIR"]))
-    return supervise(build_services(args.model, env), env, args.ready_timeout)
+    if args.replicas > 0:
+        services = build_scaled_services(args.model, env, args.replicas, max(1, args.action_servers))
+    else:
+        services = build_services(args.model, env)
+    return supervise(services, env, args.ready_timeout)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """End-to-end: the real Rasa server and action server, conversed with over REST."""
+import json
 import sqlite3
 import uuid
 
@@ -155,3 +156,24 @@ def test_transcript_survives_a_rasa_restart(stack):
     with sqlite3.connect(stack.tracker_db) as db:
         count = db.execute("select count(*) from events where sender_id = ?", (sender,)).fetchone()[0]
     assert count > 10
+
+
+def test_a_crash_of_rasa_after_the_reply_loses_no_event(stack):
+    """The reply is sent after the tracker store's commit: SIGKILL right after it and every event of the
+    turn (the trainee's line, the customer's and coach's lines, the slots) is in the database."""
+    sender = new_sender("crash")
+    start(stack, sender, "social", "needs")
+    line = "您好，我是销售顾问小王，今天主要想看哪类车？"
+    reply = texts(stack.say(sender, line))
+    stack.procs["rasa"].kill()
+    stack.procs["rasa"].wait(timeout=30)
+    with sqlite3.connect(stack.tracker_db) as db:
+        stored = [json.loads(d) for (d,) in db.execute(
+            "select data from events where sender_id = ? order by id", (sender,))]
+    after_line = stored[max(i for i, e in enumerate(stored) if e["event"] == "user"):]
+    assert after_line[0]["text"] == line
+    assert [e["text"] for e in after_line if e["event"] == "bot"] == [t for t in reply if t]
+    assert any(e["event"] == "slot" and e["name"] == "turns" for e in after_line)
+    assert (after_line[-1]["event"], after_line[-1]["name"]) == ("action", "action_listen")
+    stack.restart_rasa()
+    assert slots(stack, sender)["turns"] == 1
