@@ -241,10 +241,10 @@ def test_the_board_streams_changes_without_reload(site):
     assert anonymous.request("GET", f"{klass['path']}/board/{assignment}/events")[0] == 401
 
 
-def _finished(trainee: str, overall: float, reply: str, echo: bool, checklist_done: bool):
+def _finished(trainee: str, overall: float, reply: str, echo: bool, checklist_done: bool, rid: str = ""):
     """A finished role-play whose reply does (echo=True) or misses the 认同法 echo part, and whose scorecard
     has two checklist items."""
-    events = roleplay_events(trainee, new_id(), overall=overall, reply=reply)
+    events = roleplay_events(trainee, rid or new_id(), overall=overall, reply=reply)
     for event in events:
         if isinstance(event, SlotSet) and event.key == "last_assessment" and echo:
             event.value = dict(event.value, missing=[], score=90, evidence=event.value["evidence"] + [
@@ -265,7 +265,8 @@ def test_results_leaderboard_distribution_misses_and_csv(site):
     convs = {n: start(members[n], assignment)[2] for n in names}
     write_conversation(tracker, convs["甲"], _finished("甲（九班）", 64, "甲的回答，您说得对", False, True))
     write_conversation(tracker, convs["乙"], _finished("乙（九班）", 88, "空间大是吧，您说得对，乙的示范回答", True, True))
-    write_conversation(tracker, convs["丙"], _finished("丙（九班）", 64, "丙的回答，您说得对", False, False))
+    third = new_id()
+    write_conversation(tracker, convs["丙"], _finished("丙（九班）", 64, "丙的回答，您说得对", False, False, third))
     path = f"{klass['path']}/results/{assignment}"
     status, _, page = coach.request("GET", path)
     assert status == 200
@@ -294,6 +295,15 @@ def test_results_leaderboard_distribution_misses_and_csv(site):
     by_name = {r[0]: r for r in rows[1:]}
     assert by_name["乙"][8] == "88.0" and by_name["丁"][5] == "未开始" and by_name["乙"][9] == "80.0"
     assert Client(server.url).request("GET", f"{path}/results.csv")[0] == 401
+    # the trainer's score override counts on the results and the board, as everywhere else
+    token = coach.csrf_from(f"/review/sessions/{third}")
+    assert coach.request("POST", f"/review/sessions/{third}/override",
+                         form={"csrf_token": token, "score": "95", "reason": "复核后上调"})[0] == 302
+    _, _, page = coach.request("GET", path)
+    board_rows = re.findall(r'<td class="num">(\d+)</td><td class="who-cell"><span class="who">(.+?)</span>', page)
+    assert board_rows[0] == ("1", "丙")
+    live = {r["name"]: r["score"] for r in board(coach, klass, assignment)["members"]}
+    assert live["丙"] == 95.0 and live["甲"] == 64.0
 
 
 def test_the_cohort_views_filter_by_class_and_group(site):

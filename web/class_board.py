@@ -57,21 +57,37 @@ def attempt_roleplays(request, a: Assignment) -> Dict[str, RolePlay]:
     return found
 
 
-def live_score(rp: RolePlay) -> Optional[float]:
-    """The scorecard's overall score once finished, else the mean of the replies scored so far."""
+def final_scores(request, rps: Dict[str, RolePlay]) -> Dict[str, float]:
+    """member id -> the trainer's score override of that role-play, where there is one (it counts on the
+    board and in the results as everywhere else)."""
+    overrides = request.app.ctx.review.latest_overrides()
+    return {
+        member_id: float(overrides[rp.roleplay_id]["score"])
+        for member_id, rp in rps.items()
+        if rp.roleplay_id in overrides
+    }
+
+
+def live_score(rp: RolePlay, override: Optional[float] = None) -> Optional[float]:
+    """The trainer's override or the scorecard's overall score once finished, else the mean of the replies
+    scored so far."""
+    if rp.finished and override is not None:
+        return round(override, 1)
     if rp.finished and rp.overall is not None:
         return round(rp.overall, 1)
     return round(sum(rp.turn_scores) / len(rp.turn_scores), 1) if rp.turn_scores else None
 
 
-def member_row(member: Member, rp: Optional[RolePlay], show_scores: bool) -> Dict[str, Any]:
+def member_row(
+    member: Member, rp: Optional[RolePlay], show_scores: bool, override: Optional[float] = None
+) -> Dict[str, Any]:
     row: Dict[str, Any] = {"name": member.display, "group": group_name(member.group_no), "group_no": member.group_no}
     if rp is None:
         return dict(row, state="waiting", state_text=MEMBER_STATES["waiting"], turns=0, score=None, stage="")
     state = "finished" if rp.finished else "running"
     number, count, title = _stage(rp)
     stage = f"阶段 {number}/{count} {title}" if number else ""
-    score = live_score(rp) if show_scores else None
+    score = live_score(rp, override) if show_scores else None
     return dict(
         row,
         state=state,
@@ -88,7 +104,8 @@ def board_data(request, a: Assignment) -> Dict[str, Any]:
     show = a.mode != "exam" or a.revealed
     members = [m for m in store(request).members_of(a.class_id) if a.for_member(m)]
     rps = attempt_roleplays(request, a)
-    rows = [member_row(m, rps.get(m.id), show) for m in members]
+    overrides = final_scores(request, rps)
+    rows = [member_row(m, rps.get(m.id), show, overrides.get(m.id)) for m in members]
     groups: Dict[str, Dict[str, Any]] = {}
     for row in rows:
         g = groups.setdefault(row["group"], {"group": row["group"], "members": 0, "finished": 0, "scores": []})

@@ -18,7 +18,7 @@ from sanic import Blueprint, response
 from ssp_coach.text import spreadsheet_cell
 
 from . import auth
-from .class_board import attempt_roleplays
+from .class_board import attempt_roleplays, final_scores
 from .class_join import store
 from .class_store import Assignment, Member
 from .labels import PATTERNS, assignment_summary, evidence_name, group_name, label
@@ -34,6 +34,7 @@ EXAMPLES_PER_MISS = 3
 class Result:
     member: Member
     rp: Optional[RolePlay]
+    override: Optional[float] = None  # the trainer's score override of the role-play
 
     @property
     def finished(self) -> bool:
@@ -41,7 +42,9 @@ class Result:
 
     @property
     def overall(self) -> Optional[float]:
-        return self.rp.overall if self.finished and self.rp else None
+        if not self.finished or self.rp is None:
+            return None
+        return self.override if self.override is not None else self.rp.overall
 
     def pattern(self, code: str) -> Optional[float]:
         return self.rp.pattern_scores.get(code) if self.finished and self.rp else None
@@ -49,8 +52,9 @@ class Result:
 
 def results(request, a: Assignment) -> List[Result]:
     rps = attempt_roleplays(request, a)
+    overrides = final_scores(request, rps)
     members = [m for m in store(request).members_of(a.class_id) if a.for_member(m)]
-    return [Result(m, rps.get(m.id)) for m in members]
+    return [Result(m, rps.get(m.id), overrides.get(m.id)) for m in members]
 
 
 def leaderboard(rows: List[Result], code: Optional[str] = None) -> List[Dict[str, Any]]:
