@@ -163,7 +163,3 @@ def test_slash_commands_are_not_answers():
     assert read_answer("card_usage", "/end", "end", MONDAY).abandon
 
 
-def test_typed_requests_for_the_card_are_recognised():
-    from ssp_coach.prospect_card.answers import names_the_card
-    assert names_the_card("我要填写A卡") and names_the_card("打A卡跟踪电话") and names_the_card("填一下购车意向记录表")
-    assert not names_the_card("社交型") and not names_the_card("您好，我想看看车")

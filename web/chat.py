@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional
 
 from sanic import Blueprint, response
 
-from ssp_coach.prospect_card.answers import names_the_card
+from ssp_coach.coach_menu import COMMANDS
 from ssp_coach.roleplay import coaching
 from ssp_coach.roleplay.catalog import CUSTOMER_TYPES, MODES, OUTCOMES, load_catalog, parse_choice
 from ssp_coach.roleplay.session import SessionState
@@ -186,9 +186,9 @@ async def chat(request):
             return _json({"error": "暂时连接不上对话服务，请稍后重试。您输入的内容已保留。", "retry": True}, 503)
         return _coach_error(rasa_client.COACH_DOWN)
     try:
-        typed_new_start = not text.strip().startswith("/") and not names_the_card(text)
-        if typed_new_start and await _roleplay_over(config, conv):
-            return _json({"messages": await _new_setup(config, session["who"], conv, text)})
+        if not text.strip().startswith("/") and await _roleplay_over(config, conv):
+            if not await _asks_for_what_follows(config, text):
+                return _json({"messages": await _new_setup(config, session["who"], conv, text)})
         extra = class_join.start_metadata(request, conv) if message.lstrip().startswith("/start_roleplay") else {}
         answers = await rasa_client.send(config, conv, message, session["who"], extra)
     except rasa_client.RasaUnavailable as error:
@@ -238,6 +238,16 @@ async def _roleplay_over(config, conv: str) -> bool:
     except rasa_client.RasaUnavailable:
         return False
     return slots.get("phase") == "ended"
+
+
+# Typed requests after a role-play that go on to the coach instead of a new set-up (the A卡, its follow-up
+# call): those the ended phase accepts (coach_menu.COMMANDS) that are not the menu itself.
+AFTER_END_REQUESTS = set(COMMANDS["ended"]) - {"start", "start_roleplay", "help", "restart"}
+
+
+async def _asks_for_what_follows(config, text: str) -> bool:
+    """Rasa's NLU (the one reader of typed requests) reads a request for the A卡 or its follow-up call."""
+    return await rasa_client.intent_of(config, text) in AFTER_END_REQUESTS
 
 
 async def _new_setup(config, who: str, conv: str, text: str) -> List[Dict[str, Any]]:

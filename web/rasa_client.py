@@ -89,6 +89,18 @@ async def send(
     return answer if isinstance(answer, list) else []
 
 
+async def intent_of(config, text: str) -> str:
+    """The intent Rasa's NLU reads in a typed text (the HTTP API's /model/parse; nothing is recorded)."""
+    parsed = await _request(
+        "POST",
+        f"{config.rasa_url}/model/parse?token={quote(config.rasa_token, safe='')}",
+        config.rasa_timeout,
+        json={"text": text},
+    )
+    intent = parsed.get("intent") if isinstance(parsed, dict) else None
+    return str(intent.get("name") or "") if isinstance(intent, dict) else ""
+
+
 async def tracker_events(config, sender: str) -> List[Dict[str, Any]]:
     url = (
         f"{config.rasa_url}/conversations/{quote(sender, safe='')}/tracker"

@@ -53,13 +53,6 @@ def correction_target(text: str, spec: Optional[CardSpec] = None) -> Optional[st
     return best[0] if best else None
 
 
-def names_the_card(text: str, spec: Optional[CardSpec] = None) -> bool:
-    """Typed text asking for the A卡 or its follow-up call ("填写A卡", "打A卡跟踪电话")."""
-    spec = spec or load_spec()
-    t = to_simplified(text or "")
-    return any(w in t for w in spec.typed_requests)
-
-
 def is_abandon(text: str, intent: Optional[str], spec: Optional[CardSpec] = None) -> bool:
     spec = spec or load_spec()
     t = to_simplified(text or "").strip(" 。.!！")

@@ -28,7 +28,6 @@ class CardSpec:
     unknown_words: Tuple[str, ...]
     abandon_words: Tuple[str, ...]
     correct_words: Tuple[str, ...]
-    typed_requests: Tuple[str, ...]
     topic_cues: Dict[str, List["re.Pattern[str]"]]
     promise_cues: List["re.Pattern[str]"]
     levels: List[Dict[str, object]] = field(default_factory=list)
@@ -96,7 +95,6 @@ def build_spec(base: Optional[Path] = None) -> CardSpec:
         unknown_words=_strings(raw, "unknown_words", WHERE),
         abandon_words=_strings(raw, "abandon_words", WHERE),
         correct_words=_strings(raw, "correct_words", WHERE),
-        typed_requests=_strings(raw, "typed_requests", WHERE),
         topic_cues=topic_cues,
         promise_cues=_patterns(_strings(raw, "promise_cues", WHERE), f"{WHERE}: promise_cues"),
         levels=levels,
