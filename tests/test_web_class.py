@@ -383,6 +383,20 @@ def test_a_removed_member_can_no_longer_chat_and_class_names_are_unique(site):
     assert status == 200 and "已有名为“十班”的班级" in page
 
 
+def test_a_tab_left_on_the_old_identity_cannot_write_into_the_new_ones_conversation(site):
+    server, _, _ = site
+    browser = Client(server.url)  # one cookie jar = one browser, two tabs
+    token = browser.csrf_from("/")
+    assert browser.request("POST", "/api/identify", json_body={"trainee": "甲学员"},
+                           headers={"X-CSRF-Token": token})[0] == 200
+    old_tab = json.loads(browser.request("POST", "/api/new", json_body={}, headers={"X-CSRF-Token": token})[2])
+    # the other tab switches trainee (切换学员)
+    assert browser.request("POST", "/api/identify", json_body={"trainee": "乙学员"},
+                           headers={"X-CSRF-Token": token})[0] == 200
+    status, body = chat_as(browser, old_tab["conversation"], "您好")
+    assert status == 409 and "切换了学员" in body["error"]
+
+
 def test_wrong_codes_are_throttled_per_address(site):
     """Last in the module: every client here shares 127.0.0.1, which this test locks out (SSP_JOIN_LIMIT=4)."""
     server, coach, _ = site

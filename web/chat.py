@@ -71,6 +71,14 @@ def conversation_token(request, session: dict) -> str:
     return auth.sign(request.app.ctx.config.secret_key, {"conv": session["conv"], "who": session["who"]})
 
 
+def stale_tab(request, session: dict) -> bool:
+    """The tab holds a conversation of another identity (切换学员 in another tab of this browser): its
+    messages must not go into the new identity's conversation."""
+    header = request.headers.get(CONVERSATION_HEADER)
+    token = auth.unsign(request.app.ctx.config.secret_key, header) if header else None
+    return token is not None and token.get("who") != session.get("who")
+
+
 def tab_conversation(request, session: dict) -> Optional[str]:
     """The conversation of the calling tab: its signed token when it has one for the current identity,
     else the one last opened on this device (the cookie)."""
@@ -165,6 +173,8 @@ async def chat(request):
     if failed:
         return failed
     class_join.sync_identity(request, session)  # a member the trainer removed or renamed
+    if session.get("who") and stale_tab(request, session):
+        return _json({"error": "已在另一个标签页切换了学员，请刷新本页后再继续。您输入的内容已保留。"}, 409)
     conv = tab_conversation(request, session)
     if not session.get("who") or not conv:
         return _json({"error": "请先输入姓名或工号。"}, 401)

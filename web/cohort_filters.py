@@ -1,22 +1,13 @@
 """The one set of filters every cohort view shares (table, heat map, replies, summary): which role-plays
 count. Read from the query string, kept in every link between the views."""
 
-import time
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import List, Mapping, Optional, Sequence, Set, Tuple
 
-from .session_list import Row
+from .session_list import Row, day_start
 
 TEXT_FIELDS = ("date_from", "date_to", "scenario", "customer_type", "mode", "class_id", "group")
 MAX_TRAINEES = 500
-
-
-def _day_start(text: str) -> Optional[float]:
-    try:
-        return time.mktime(datetime.strptime(text, "%Y-%m-%d").timetuple())
-    except (TypeError, ValueError):
-        return None
 
 
 @dataclass
@@ -43,7 +34,7 @@ class CohortFilters:
             value = (args.get(name) or "").strip()[:64]
             if not value:
                 continue
-            if name.startswith("date_") and _day_start(value) is None:
+            if name.startswith("date_") and day_start(value) is None:
                 f.errors.append(f"日期“{value}”格式不对，应为 年-月-日（如 2026-11-30），已忽略。")
             elif name in known and value not in known[name]:
                 f.errors.append("所选的筛选项不存在，已忽略。")
@@ -51,7 +42,7 @@ class CohortFilters:
                 setattr(f, name, value)
         picked = [t.strip()[:64] for t in (args.getlist("trainee") or [])[:MAX_TRAINEES]]
         f.trainees = sorted({t for t in picked if t})
-        start, end = _day_start(f.date_from), _day_start(f.date_to)
+        start, end = day_start(f.date_from), day_start(f.date_to)
         if start is not None and end is not None and end < start:
             f.errors.append("结束日期早于开始日期，已对调。")
             f.date_from, f.date_to = f.date_to, f.date_from
@@ -69,7 +60,7 @@ class CohortFilters:
             return False
         if self.mode and rp.mode != self.mode:
             return False
-        start, end = _day_start(self.date_from), _day_start(self.date_to)
+        start, end = day_start(self.date_from), day_start(self.date_to)
         if start is not None and rp.started_at < start:
             return False
         return end is None or rp.started_at < end + 86400

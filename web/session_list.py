@@ -36,7 +36,8 @@ class Row:
         return float(self.override["score"]) if self.override else self.rp.overall
 
 
-def _date(text: str) -> Optional[float]:
+def day_start(text: str) -> Optional[float]:
+    """Local midnight of a YYYY-MM-DD date, or None when the text is not such a date."""
     try:
         return time.mktime(datetime.strptime(text, "%Y-%m-%d").timetuple())
     except (TypeError, ValueError):
@@ -93,7 +94,7 @@ class Filters:
             return False
         if self.outcome and self.outcome != "unfinished" and rp.outcome != self.outcome:
             return False
-        start, end = _date(self.date_from), _date(self.date_to)
+        start, end = day_start(self.date_from), day_start(self.date_to)
         if start is not None and rp.started_at < start:
             return False
         if end is not None and rp.started_at >= end + 86400:
