@@ -292,5 +292,11 @@ def test_trainers_corrections_count_over_the_scorer_in_table_and_replies(tmp_pat
         rows = table_rows(get(coach, "/review/cohort"))["孙丽"]
         assert rows[("rhetorical", "rate")] == "50.0%（1/2句）" and rows[("rhetorical", "quality")] == "100.0"
         assert f"#turn-{second}" not in get(coach, "/review/cohort/replies", pattern="rhetorical")
+        # the trainee's own per-pattern trend counts the same corrections
+        from test_web_progress import trainee
+        _, _, mine = trainee(server, "孙丽").request("GET", "/progress")
+        chart = re.search(r'<div class="chart-box" id="pattern-trend">(.*?)</div>', mine, re.S).group(1)
+        points = [t.text for t in ET.fromstring(chart).iter(f"{SVG}title")]
+        assert points == ["反问法: 100"], points  # as the cohort table: 反问法 quality 100.0, no 认同法
     finally:
         server.stop()

@@ -30,6 +30,18 @@ def judged_use(assessment: Any, code: str, corrected: Optional[List[str]]) -> Op
     return 1.0 if found is None else found
 
 
+def corrections_in_force(review) -> Corrections:
+    """The trainers' corrections in force, by (role-play id, reply event id)."""
+    return {(c["roleplay_id"], c["event_id"]): c["labels"] for c in review.corrections_in_force()}
+
+
+def judged_uses(rp: RolePlay, code: str, corrections: Corrections) -> List[Optional[float]]:
+    """Each assessed reply's use of the pattern (quality, or None when not used), trainers' corrections
+    counting over the scorer."""
+    corrected = _corrected_by_index(rp, corrections) if corrections else {}
+    return [judged_use(a, code, corrected.get(i)) for i, a in enumerate(rp.assessments)]
+
+
 def _corrected_by_index(rp: RolePlay, corrections: Corrections) -> Dict[int, List[str]]:
     """Corrections of this role-play by assessment index: a reply's assessment is the first one stored
     after the reply (list reads carry the slot events' ids, not the replies')."""

@@ -14,7 +14,7 @@ from ssp_coach.roleplay.catalog import CUSTOMER_TYPES, MODES
 from . import auth, charts
 from .class_admin import MAX_GROUPS
 from .class_join import identity
-from .cohort import SORTS, Corrections, replies_using, sort_table, summary, trainee_table
+from .cohort import SORTS, corrections_in_force, replies_using, sort_table, summary, trainee_table
 from .cohort_filters import CohortFilters
 from .labels import PATTERNS, label, scenarios
 from .paging import page_of
@@ -69,10 +69,6 @@ def _pass_mark(request, errors: List[str]) -> float:
         errors.append(f"及格线须为 0–100 之间的数字，已按 {DEFAULT_PASS_MARK:g} 分计算。")
         return DEFAULT_PASS_MARK
     return value
-
-
-def corrections_in_force(review) -> Corrections:
-    return {(c["roleplay_id"], c["event_id"]): c["labels"] for c in review.corrections_in_force()}
 
 
 def _trend_charts(rows: List[Row], names: List[str]) -> List[Tuple[str, str]]:

@@ -13,11 +13,11 @@ from urllib.parse import urlencode
 
 from sanic import Blueprint, response
 
-from ssp_coach.reports.scorecard import pattern_use
 from ssp_coach.roleplay.catalog import CUSTOMER_TYPES, MODES
 
 from . import auth, charts
 from . import review_corrections as corr
+from .cohort import Corrections, corrections_in_force, judged_uses
 from .feedback_notice import new_feedback, seen_now
 from .follow_ups import follow_up_rows
 from .labels import PATTERNS, label, p_level_text, scenarios
@@ -67,16 +67,17 @@ def trend_chart(rows: List[Row]) -> str:
     return charts.line_chart([("", [r.final_score for r in scored])], labels, "每次练习总分", width=360, height=180)
 
 
-def pattern_chart(rows: List[Row]) -> str:
-    """Per finished role-play, oldest first: each pattern's quality (0-100) when it was used; a role-play
-    that did not use a pattern has no point for it (not a 0)."""
+def pattern_chart(rows: List[Row], corrections: Corrections) -> str:
+    """Per finished role-play, oldest first: each pattern's quality (0-100) when it was used (trainers'
+    corrections counting, as in the cohort views); a role-play that did not use a pattern has no point for
+    it (not a 0)."""
     scored = [r for r in reversed(rows) if r.rp.finished and r.rp.assessments]
     labels = [time.strftime("%m-%d", time.localtime(r.rp.started_at)) for r in scored]
     series = []
     for code, name in PATTERNS.items():
         values = []
         for r in scored:
-            used = [q for q in (pattern_use(a, code) for a in r.rp.assessments) if q is not None]
+            used = [q for q in judged_uses(r.rp, code, corrections) if q is not None]
             values.append(round(100 * sum(used) / len(used), 1) if used else None)
         series.append((name, values))
     return charts.line_chart(series, labels, "各话术质量（用到时；没用到的那次不画点）", width=360, height=220)
@@ -115,7 +116,7 @@ async def progress_page(request):
         page=page,
         page_query="",
         chart=trend_chart(rows),
-        pattern_chart=pattern_chart(rows),
+        pattern_chart=pattern_chart(rows, await asyncio.to_thread(corrections_in_force, request.app.ctx.review)),
         new_ids=new_ids,
         follow_ups=follow_ups,
     )
