@@ -18,14 +18,13 @@ from ssp_coach.roleplay.session import SessionState
 
 from . import auth, csrf
 from .class_join import store, sync_identity
-from .labels import EXTRA_PARTS, PATTERNS, label
+from .labels import EXTRA_PARTS, LISTENING_LEVELS, PATTERNS, label
 from .pair_store import ChecklistStore, PairStore, agreement, probe_agreement, role_of, step_agreement
 
 bp = Blueprint("class_pairs")
 ROLE_NAMES = {"consultant": "销售顾问", "customer": "客户", "observer": "观察员"}
 MAX_LINE = 500
 # The course's five levels of listening (ssp-course.md), lowest first; only the observer judges them.
-LISTENING_LEVELS = {1: "听而不闻", 2: "假装听", 3: "选择性地听", 4: "专注地听", 5: "积极倾听"}
 PROBE_NAMES = {p: EXTRA_PARTS[p] for p in PROBES}
 
 

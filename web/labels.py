@@ -30,6 +30,8 @@ EXTRA_PARTS = {
     "repeat": "重复法",
     "summarise": "总结法",
 }
+# The course's five levels of listening, lowest first (the observer's checklist in pair rooms).
+LISTENING_LEVELS = {1: "听而不闻", 2: "假装听", 3: "选择性地听", 4: "专注地听", 5: "积极倾听"}
 EXTRA_LABELS = {
     "reply": "回复",
     "fbi": "FBI",

@@ -184,7 +184,7 @@ def agreement(rows: List[Dict[str, Any]]) -> Optional[float]:
 
 # -- the observer's course checklist beyond the six patterns ----------------------------------------
 # Per consultant line: the listening probe heard (expand/clarify/repeat/summarise, "" = none) and the
-# listening level (1 听而不闻 .. 5 积极倾听); per room and rotation: the scenario's stage steps ticked.
+# listening level (1-5, web/labels.LISTENING_LEVELS); per room and rotation: the scenario's stage steps ticked.
 line_checks = sa.Table(
     "pair_line_checks",
     metadata,
