@@ -397,6 +397,24 @@ def test_a_tab_left_on_the_old_identity_cannot_write_into_the_new_ones_conversat
     assert status == 409 and "切换了学员" in body["error"]
 
 
+def test_an_exam_is_taken_once_but_a_cut_off_attempt_may_start_again(site):
+    server, coach, tracker = site
+    klass = create_class(coach, "考核班")
+    trainee, status, _ = join(server, klass["code"], "严考")
+    assert status == 200
+    exam = assign(coach, klass, customer_type="social", mode="exam")
+    status, _, first = start(trainee, exam)
+    assert status == 200
+    status, _, second = start(trainee, exam)
+    assert status == 200, "the first attempt never finished (a closed phone): it may start again"
+    write_conversation(tracker, second, _finished("严考（考核班）", 70, "您说得对", False, True))
+    status, body, _ = start(trainee, exam)
+    assert status == 409 and "只有一次机会" in body["error"]
+    practice = assign(coach, klass, customer_type="social", mode="practice")
+    write_conversation(tracker, start(trainee, practice)[2], _finished("严考（考核班）", 70, "您说得对", False, True))
+    assert start(trainee, practice)[0] == 200, "practice may be repeated"
+
+
 def test_wrong_codes_are_throttled_per_address(site):
     """Last in the module: every client here shares 127.0.0.1, which this test locks out (SSP_JOIN_LIMIT=4)."""
     server, coach, _ = site

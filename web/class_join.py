@@ -193,6 +193,16 @@ def customer_type_for(classes: ClassStore, a: Assignment, member: Member) -> str
     return a.customer_type
 
 
+def _finished_before(request, classes: ClassStore, a: Assignment, member: Member) -> bool:
+    """The member has already finished a role-play of this assignment (an attempt cut off before its end,
+    e.g. a closed phone, may be started again)."""
+    attempt = classes.attempts_of(a.id).get(member.id)
+    if attempt is None:
+        return False
+    plays = request.app.ctx.reader.roleplays_in([attempt["conversation_id"]])
+    return any(rp.finished for rp in plays)
+
+
 def start_attempt(request, session: Dict[str, Any], assignment_id: str, conv: str) -> Tuple[Optional[Dict], str]:
     """The /start_roleplay choice for this member's attempt at the assignment (recorded against the new
     conversation), or None and the reason in Chinese."""
@@ -205,6 +215,8 @@ def start_attempt(request, session: Dict[str, Any], assignment_id: str, conv: st
         return None, "没有找到这个练习任务。"
     if a.ended():
         return None, "这个练习已经结束。"
+    if a.mode == "exam" and _finished_before(request, classes, a, member):
+        return None, "考核只有一次机会，你已经完成了这次考核。"
     ctype = customer_type_for(classes, a, member)
     classes.record_attempt(a.id, member.id, conv, ctype)
     return {"customer_type": ctype, "scenario": a.scenario, "mode": a.mode}, ""
