@@ -2,21 +2,11 @@
 // (the chat opens in this tab with ?assignment=…). Text is inserted with textContent only.
 (function () {
   "use strict";
-  var csrfToken = document.querySelector('meta[name="csrf-token"]').content;
   var form = document.getElementById("join-form");
   var mine = document.getElementById("my-class");
   var errorBox = document.getElementById("join-error");
 
-  function api(method, path, body) {
-    var options = { method: method, credentials: "same-origin", headers: { "X-CSRF-Token": csrfToken } };
-    if (body) { options.headers["Content-Type"] = "application/json"; options.body = JSON.stringify(body); }
-    return fetch(path, options).then(function (resp) {
-      return resp.json().catch(function () { return {}; }).then(function (data) {
-        if (!resp.ok) throw new Error(data.error || "服务暂时不可用（HTTP " + resp.status + "）。");
-        return data;
-      });
-    }, function () { throw new Error("网络连接中断，请检查网络后重试。"); });
-  }
+  var api = window.SSP.api;
 
   function showTasks(data) {
     form.hidden = true;

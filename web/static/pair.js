@@ -2,26 +2,11 @@
 // six patterns heard in each consultant line. All text is inserted with textContent.
 (function () {
   "use strict";
-  var csrfToken = document.querySelector('meta[name="csrf-token"]').content;
   var errorBox = document.getElementById("pair-error");
   var lastDrawn = "";
 
-  function api(method, path, body) {
-    var options = { method: method, credentials: "same-origin", headers: { "X-CSRF-Token": csrfToken } };
-    if (body) { options.headers["Content-Type"] = "application/json"; options.body = JSON.stringify(body); }
-    return fetch(path, options).then(function (resp) {
-      return resp.json().catch(function () { return {}; }).then(function (data) {
-        if (!resp.ok) throw new Error(data.error || "服务暂时不可用（HTTP " + resp.status + "）。");
-        return data;
-      });
-    }, function () { throw new Error("网络连接中断，请检查网络后重试。"); });
-  }
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
+  var api = window.SSP.api;
+  var el = window.SSP.el;
   function fail(error) { errorBox.textContent = error.message; errorBox.hidden = false; }
 
   function tickForm(line, patterns) {

@@ -5,29 +5,16 @@
   "use strict";
   var root = document.getElementById("written");
   if (!root) return;
-  var csrfToken = document.querySelector('meta[name="csrf-token"]').content;
   var base = "/class/api/written/" + encodeURIComponent(root.dataset.task);
   var errorBox = document.getElementById("written-error");
   var list = document.getElementById("written-prompts");
   var maxChars = 2000;
 
   function api(method, path, body) {
-    var options = { method: method, credentials: "same-origin", headers: { "X-CSRF-Token": csrfToken } };
-    if (body) { options.headers["Content-Type"] = "application/json"; options.body = JSON.stringify(body); }
-    return fetch(path, options).then(function (resp) {
-      return resp.json().catch(function () { return {}; }).then(function (data) {
-        if (!resp.ok) throw new Error(data.error || "服务暂时不可用（HTTP " + resp.status + "）。");
-        return data;
-      });
-    }, function () { throw new Error("网络连接中断，请检查网络后重试（您写的内容仍在输入框里）。"); });
+    return window.SSP.api(method, path, body, "网络连接中断，请检查网络后重试（您写的内容仍在输入框里）。");
   }
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
+  var el = window.SSP.el;
 
   function feedback(box, answer) {
     box.textContent = "";

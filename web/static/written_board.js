@@ -6,12 +6,7 @@
   if (!board) return;
   var live = document.getElementById("board-live");
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
+  var el = window.SSP.el;
 
   function draw(data) {
     board.textContent = "";
