@@ -43,6 +43,20 @@ def post(url: str, payload: dict):
         return resp.headers.get("X-SSP-Replica"), json.loads(resp.read())
 
 
+def wait_until_the_proxy_uses_both_replicas(url: str, timeout: float = 180) -> None:
+    """A replica that was slow to load may have failed HAProxy's first health checks: it is back in the
+    rotation on its next good check (every 5 s). Wait for that, so the test sees the steady state."""
+    seen, deadline = set(), time.time() + timeout
+    while seen != {"rasa0", "rasa1"}:
+        if time.time() > deadline:
+            pytest.fail(f"HAProxy routed only to {sorted(seen)} for {timeout:.0f} s")
+        try:
+            with urllib.request.urlopen(url + "/", timeout=30) as resp:
+                seen.add(resp.headers.get("X-SSP-Replica"))
+        except OSError:
+            time.sleep(1)
+
+
 @pytest.fixture(scope="module")
 def scaled(tmp_path_factory):
     haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
@@ -72,6 +86,7 @@ def scaled(tmp_path_factory):
                 out = (data / "supervisor.log").read_text(errors="replace")
                 pytest.fail("run-scaled did not start:\n" + out[-3000:])
             time.sleep(1)
+        wait_until_the_proxy_uses_both_replicas(f"http://127.0.0.1:{rasa_port}")
         yield f"http://127.0.0.1:{rasa_port}", db, env["SSP_RASA_TOKEN"]
     finally:
         proc.send_signal(signal.SIGTERM)
