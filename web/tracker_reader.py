@@ -8,11 +8,12 @@ raises, it just shows as empty.
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 import sqlalchemy as sa
 
 from ssp_coach.codes import PATTERN_CODES as PATTERNS
+from ssp_coach.tracker_events import EVENTS
 from ssp_coach.transcript import COACH_MARK, SCORECARD_MARK
 
 # Slots copied onto the role-play whenever they change while it runs.
@@ -31,17 +32,7 @@ ROLEPLAY_SLOTS = (
 LIST_SLOTS = ROLEPLAY_SLOTS + ("roleplay_id", "trust", "last_assessment")
 ROLEPLAY_ID_RE = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
 
-events_table = sa.Table(
-    "events",
-    sa.MetaData(),
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("sender_id", sa.String(255)),
-    sa.Column("type_name", sa.String(255)),
-    sa.Column("timestamp", sa.Float),
-    sa.Column("intent_name", sa.String(255)),
-    sa.Column("action_name", sa.String(255)),
-    sa.Column("data", sa.Text),
-)
+events_table = EVENTS  # Rasa's events table
 
 
 @dataclass
@@ -289,33 +280,31 @@ class TrackerReader:
         return list(plays)
 
     def _read_roleplays(self) -> List[RolePlay]:
-        t = events_table
-        query = (
-            sa.select(t)
-            .where(
-                sa.or_(t.c.type_name == "restart", sa.and_(t.c.type_name == "slot", t.c.action_name.in_(LIST_SLOTS)))
-            )
-            .order_by(t.c.sender_id, t.c.id)
-        )
         with self.engine.connect() as conn:
-            return self._split(conn.execute(query), with_lines=False)
+            return self._list_rows(conn)
+
+    def _list_rows(self, conn, senders: Optional[Sequence[str]] = None, with_user: bool = False) -> List[RolePlay]:
+        """Role-plays built from the events a list needs: restarts and the listed slots (and, `with_user`,
+        the trainee's messages), of these conversations (of every one when None)."""
+        t = events_table
+        types = ("restart", "user") if with_user else ("restart",)
+        wanted = sa.or_(t.c.type_name.in_(types), sa.and_(t.c.type_name == "slot", t.c.action_name.in_(LIST_SLOTS)))
+        if senders is None:
+            query = sa.select(t).where(wanted).order_by(t.c.sender_id, t.c.id)
+            return self._split(conn.execute(query), with_lines=with_user)
+        found: List[RolePlay] = []
+        for first in range(0, len(senders), 500):  # bounded IN lists
+            chunk = sa.select(t).where(t.c.sender_id.in_(senders[first : first + 500]), wanted)
+            found += self._split(conn.execute(chunk.order_by(t.c.sender_id, t.c.id)), with_lines=with_user)
+        return found
 
     def roleplays_in(self, conversation_ids: Iterable[str]) -> List[RolePlay]:
         """The role-plays of these conversations, without transcripts (as list_roleplays)."""
         ids = sorted(set(conversation_ids))
         if not ids or not self._has_table():
             return []
-        t = events_table
-        query = (
-            sa.select(t)
-            .where(
-                t.c.sender_id.in_(ids),
-                sa.or_(t.c.type_name == "restart", sa.and_(t.c.type_name == "slot", t.c.action_name.in_(LIST_SLOTS))),
-            )
-            .order_by(t.c.sender_id, t.c.id)
-        )
         with self.engine.connect() as conn:
-            return self._split(conn.execute(query), with_lines=False)
+            return self._list_rows(conn, ids)
 
     def roleplays_of(self, trainee: str) -> List[RolePlay]:
         """The role-plays whose `trainee` slot is exactly this name (as list_roleplays, fewer rows read)."""
@@ -337,17 +326,7 @@ class TrackerReader:
                 .scalars()
                 .all()
             )
-            query = (
-                sa.select(t)
-                .where(
-                    t.c.sender_id.in_(senders),
-                    sa.or_(
-                        t.c.type_name == "restart", sa.and_(t.c.type_name == "slot", t.c.action_name.in_(LIST_SLOTS))
-                    ),
-                )
-                .order_by(t.c.sender_id, t.c.id)
-            )
-            plays = self._split(conn.execute(query), with_lines=False) if senders else []
+            plays = self._list_rows(conn, senders) if senders else []
         return [rp for rp in plays if rp.trainee == trainee]
 
     def with_replies(self, conversation_ids: Iterable[str]) -> List[RolePlay]:
@@ -356,23 +335,8 @@ class TrackerReader:
         ids = sorted(set(conversation_ids))
         if not ids or not self._has_table():
             return []
-        t = events_table
-        found: List[RolePlay] = []
         with self.engine.connect() as conn:
-            for start in range(0, len(ids), 500):  # bounded IN lists
-                query = (
-                    sa.select(t)
-                    .where(
-                        t.c.sender_id.in_(ids[start : start + 500]),
-                        sa.or_(
-                            t.c.type_name.in_(("restart", "user")),
-                            sa.and_(t.c.type_name == "slot", t.c.action_name.in_(LIST_SLOTS)),
-                        ),
-                    )
-                    .order_by(t.c.sender_id, t.c.id)
-                )
-                found += self._split(conn.execute(query), with_lines=True)
-        return found
+            return self._list_rows(conn, ids, with_user=True)
 
     def search_text(self, text: str) -> Set[str]:
         """Ids of the role-plays whose transcript (trainee, customer or coach lines) contains the text,

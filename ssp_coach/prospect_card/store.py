@@ -10,16 +10,7 @@ from typing import Any, Dict, List, Optional
 
 import sqlalchemy as sa
 
-# Rasa's own table (rasa.core.tracker_store.SQLTrackerStore), the columns read here.
-EVENTS = sa.Table(
-    "events",
-    sa.MetaData(),
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("sender_id", sa.String(255)),
-    sa.Column("type_name", sa.String(255)),
-    sa.Column("action_name", sa.String(255)),  # a slot event's slot name
-    sa.Column("data", sa.Text),
-)
+from ..tracker_events import EVENTS
 
 
 @lru_cache(maxsize=4)
