@@ -52,3 +52,12 @@ def spreadsheet_cell(value) -> str:
     """A CSV cell as text; text a spreadsheet would run as a formula is prefixed with a quote."""
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """Text that cannot be stored as UTF-8 (a lone surrogate such as "\\ud800", which JSON can carry)."""
+    try:
+        text.encode("utf-8")
+        return False
+    except UnicodeEncodeError:
+        return True

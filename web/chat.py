@@ -11,6 +11,7 @@ from ssp_coach.coach_menu import COMMANDS
 from ssp_coach.roleplay import coaching
 from ssp_coach.roleplay.catalog import CUSTOMER_TYPES, MODES, OUTCOMES, load_catalog, parse_choice
 from ssp_coach.roleplay.session import SessionState
+from ssp_coach.text import has_lone_surrogate
 
 from . import auth, class_join, csrf, rasa_client
 from .feedback_notice import new_feedback
@@ -29,14 +30,6 @@ class BadBody(Exception):
     """The request body is not the JSON object this endpoint expects; the message is for the trainee."""
 
 
-def _has_lone_surrogate(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-        return False
-    except UnicodeEncodeError:
-        return True
-
-
 def json_field(request, key: str) -> str:
     """A string field of the JSON object body ("" when absent or null). BadBody for malformed JSON,
     a body that is not an object (a list, string, number), a field that is not a string, or text
@@ -52,7 +45,7 @@ def json_field(request, key: str) -> str:
         return ""
     if not isinstance(value, str):
         raise BadBody(f"“{key}”须为文字。")
-    if _has_lone_surrogate(value):
+    if has_lone_surrogate(value):
         raise BadBody("内容包含无法识别的字符，请删除后重试。")
     return value
 

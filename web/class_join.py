@@ -17,6 +17,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from sanic import Blueprint, response
 
 from ssp_coach.roleplay.catalog import CUSTOMER_TYPES
+from ssp_coach.text import has_lone_surrogate
 
 from . import auth, csrf
 from .class_store import Assignment, ClassStore, Member, NameTaken, normalise_code
@@ -81,11 +82,7 @@ def _text(body: Dict[str, Any], key: str) -> str:
     """The field as text; "" when absent, not text, or not storable (a lone surrogate such as "\ud800"),
     so the caller's format check answers with its Chinese message."""
     value = body.get(key)
-    if not isinstance(value, str):
-        return ""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
+    if not isinstance(value, str) or has_lone_surrogate(value):
         return ""
     return value.strip()
 

@@ -15,6 +15,7 @@ from ssp_coach.reports.checklist import evaluate
 from ssp_coach.roleplay import engine
 from ssp_coach.roleplay.catalog import load_catalog
 from ssp_coach.roleplay.session import SessionState
+from ssp_coach.text import has_lone_surrogate
 
 from . import auth, csrf
 from .class_join import store, sync_identity
@@ -250,9 +251,7 @@ async def say(request):
         return _json({"error": "观察员不发言，请在下方勾选听到的话术。"}, 403)
     if not isinstance(text, str) or not text.strip() or len(text) > MAX_LINE:
         return _json({"error": f"请输入要说的话（最多 {MAX_LINE} 字）。"}, 400)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
+    if has_lone_surrogate(text):
         return _json({"error": "内容包含无法识别的字符，请删除后重试。"}, 400)
     assessment = None
     if role == "consultant":
