@@ -27,13 +27,15 @@ REPLIES_PER_PAGE = 25
 DEFAULT_PASS_MARK = 60.0
 
 
-def _filters(request) -> CohortFilters:
+def _filters(request) -> Tuple[CohortFilters, Dict[str, Any]]:
+    """The filters from the query string, and what the shared filter form shows (the classes read once)."""
     classes = request.app.ctx.classes
+    every_class = classes.list_classes()
     known = {
         "scenario": list(scenarios()),
         "customer_type": list(CUSTOMER_TYPES),
         "mode": list(MODES),
-        "class_id": [k["id"] for k in classes.list_classes()],
+        "class_id": [k["id"] for k in every_class],
         "group": [str(n) for n in range(1, MAX_GROUPS + 1)],
     }
     filters = CohortFilters.from_args(request.args, known)
@@ -46,15 +48,11 @@ def _filters(request) -> CohortFilters:
     elif filters.group:
         filters.errors.append("按小组筛选时请先选择班级，已忽略小组。")
         filters.group = ""
-    return filters
-
-
-def _class_choices(request) -> List[Dict[str, Any]]:
-    """The classes for the filter form, newest first, with their group numbers."""
-    return [
+    choices = [  # newest first, with their group numbers
         {"id": k["id"], "title": f"{k['name']}（{k['day']}）", "groups": list(range(1, int(k["groups"] or 0) + 1))}
-        for k in request.app.ctx.classes.list_classes()
+        for k in every_class
     ]
+    return filters, {"modes": MODES, "classes": choices, "query": _query, "when": _when}
 
 
 def _pass_mark(request, errors: List[str]) -> float:
@@ -122,7 +120,7 @@ def _query(pairs) -> str:
 @bp.get("")
 @auth.trainer_required()
 async def cohort(request):
-    filters = _filters(request)
+    filters, form = _filters(request)
     errors = list(filters.errors)
     pass_mark = _pass_mark(request, errors)
     sort = request.args.get("sort") or "trainee"
@@ -138,10 +136,7 @@ async def cohort(request):
         pass_mark=pass_mark,
         sort=sort,
         descending=descending,
-        modes=MODES,
-        classes=_class_choices(request),
-        query=_query,
-        when=_when,
+        **form,
         **view,
     )
 
@@ -156,7 +151,7 @@ def _replies(reader, review, filters: CohortFilters, code: str, worst_first: boo
 @bp.get("/replies")
 @auth.trainer_required()
 async def replies(request):
-    filters = _filters(request)
+    filters, form = _filters(request)
     code = request.args.get("pattern") or ""
     if code not in PATTERNS:
         return response.text("400 请选择一种话术（认同法、赞美法等）", status=400)
@@ -174,10 +169,7 @@ async def replies(request):
         worst_first=worst_first,
         page=page,
         shown=shown,
-        modes=MODES,
-        classes=_class_choices(request),
-        query=_query,
-        when=_when,
+        **form,
         pattern_name=label("pattern", code),
     )
 
