@@ -130,8 +130,9 @@ def _list_view(reader, review, args) -> Tuple[Filters, Page, List[str]]:
 
 def _flagged_follow_ups(ctx) -> List[Dict[str, Any]]:
     """Overdue, locked and due A卡 follow-ups of every trainee, shown to the trainer above the list."""
-    plays = [r.rp for r in load_rows(ctx.reader, ctx.review)]
-    return [f for f in follow_up_rows(plays, ctx.config.tracker_db_url) if f["flagged"]]
+    # the role-plays alone (the reader keeps the list until the tracker store changes), not load_rows:
+    # overrides and review marks play no part here
+    return [f for f in follow_up_rows(ctx.reader.list_roleplays(), ctx.config.tracker_db_url) if f["flagged"]]
 
 
 @bp.get("")
