@@ -16,3 +16,14 @@ STAGES = (
     "prospecting",
 )
 CUSTOMER_TYPES = ("analytical", "dominant", "social")
+# Trust breakers people label (docs/annotation-guide.md §9); the reading decides the other anti-pattern codes
+# (bare price, lecture, data-free claim, noisy engine) from stage and customer type.
+TRUST_BREAKERS = (
+    "contradict",
+    "blame",
+    "belittle_competitor",
+    "belittle_customer",
+    "pressure",
+    "dismissive",
+    "off_topic",
+)

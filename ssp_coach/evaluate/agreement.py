@@ -3,7 +3,7 @@ docs/annotation-guide.md (content/corpus/annotations/{A,B}.yml); Cohen's kappa p
 
 from typing import Dict, List
 
-from ..codes import FBI_PARTS, PATTERN_CODES
+from ..codes import FBI_PARTS, PATTERN_CODES, TRUST_BREAKERS
 from ..content import ContentError, load_yaml
 from .metrics import kappa
 
@@ -22,17 +22,18 @@ def agreement() -> Dict[str, Dict[str, float]]:
     a, b = (_labels(n) for n in ANNOTATORS)
     ids = sorted(set(a) & set(b))
     out: Dict[str, Dict[str, float]] = {}
-    for key, codes in (("labels", PATTERN_CODES), ("fbi", FBI_PARTS)):
+    for key, codes in (("labels", PATTERN_CODES), ("fbi", FBI_PARTS), ("anti", TRUST_BREAKERS)):
+        rows = [i for i in ids if key in a[i] and key in b[i]]  # trust breakers were labelled in a later round
         for code in codes:
-            xa = [code in (a[i].get(key) or []) for i in ids]
-            xb = [code in (b[i].get(key) or []) for i in ids]
-            name = code if key == "labels" else f"fbi.{code}"
+            xa = [code in (a[i].get(key) or []) for i in rows]
+            xb = [code in (b[i].get(key) or []) for i in rows]
+            name = code if key == "labels" else f"{key}.{code}"
             out[name] = {
                 "kappa": kappa(xa, xb),
-                "items": len(ids),
+                "items": len(rows),
                 "A": sum(xa),
                 "B": sum(xb),
-                "agree": sum(x == y for x, y in zip(xa, xb)) / len(ids) if ids else 0.0,
+                "agree": sum(x == y for x, y in zip(xa, xb)) / len(rows) if rows else 0.0,
             }
     none_a = [not (a[i].get("labels") or []) for i in ids]
     none_b = [not (b[i].get("labels") or []) for i in ids]
@@ -47,7 +48,7 @@ def agreement() -> Dict[str, Dict[str, float]]:
 
 
 def format_agreement(rows: Dict[str, Dict[str, float]]) -> List[str]:
-    lines = [f"{'label':<16}{'kappa':>7}{'agree':>8}{'A':>6}{'B':>6}{'items':>7}"]
+    lines = [f"{'label':<26}{'kappa':>7}{'agree':>8}{'A':>6}{'B':>6}{'items':>7}"]
     for name, m in rows.items():
-        lines.append(f"{name:<16}{m['kappa']:>7.3f}{m['agree']:>8.3f}{m['A']:>6}{m['B']:>6}{m['items']:>7}")
+        lines.append(f"{name:<26}{m['kappa']:>7.3f}{m['agree']:>8.3f}{m['A']:>6}{m['B']:>6}{m['items']:>7}")
     return lines

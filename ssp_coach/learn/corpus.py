@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Optional, Tuple
 
-from ..codes import CUSTOMER_TYPES, FBI_PARTS, PATTERN_CODES, STAGES
+from ..codes import CUSTOMER_TYPES, FBI_PARTS, PATTERN_CODES, STAGES, TRUST_BREAKERS
 from ..content import ContentError, load_yaml, require, require_choice
 from ..paths import content_dir
 
@@ -33,6 +33,7 @@ class CorpusItem:
     hard_negative: bool
     source: str  # file it came from
     group: str = "self"  # the writer (for grouped cross-validation)
+    anti: Optional[Tuple[str, ...]] = None  # trust breakers (guide §9); None: not labelled for them
 
 
 def corpus_files(split: str) -> List[str]:
@@ -63,6 +64,7 @@ def item_from(raw, where: str, group: str = "self") -> CorpusItem:
         hard_negative=bool(raw.get("hard_negative", False)),
         source=where.split(":")[0],
         group=group,
+        anti=codes("anti", TRUST_BREAKERS),
     )
 
 
