@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from ssp_coach.codes import FBI_PARTS, PATTERN_CODES
+from ssp_coach.codes import FBI_PARTS, PATTERN_CODES, STAGES, TRUST_BREAKERS
 from ssp_coach.evaluate.cv import cross_validate
 from ssp_coach.evaluate.patterns import report
 from ssp_coach.learn.corpus import FROZEN, load_corpus, load_frozen, training_items
@@ -37,7 +37,7 @@ def test_training_side_size_and_pattern_coverage():
 def test_variety_of_script_stage_and_customer_type():
     traditional = [it for it in LABELLED if to_simplified(it.reply) != it.reply]
     assert len(traditional) / len(LABELLED) >= 0.08
-    assert len({it.stage for it in LABELLED}) == 9 and len({it.customer_type for it in LABELLED}) == 3
+    assert len({it.stage for it in LABELLED}) == len(STAGES) and len({it.customer_type for it in LABELLED}) == 3
     assert sum(len(it.labels) > 1 for it in LABELLED) >= 40, "multi-label items are normal"
 
 
@@ -97,3 +97,25 @@ def test_quality_gate_negative_false_positive_rate(cv_report):
 @pytest.mark.parametrize("part, floor", [("feature", 0.75), ("benefit", 0.60), ("impact", 0.50)])
 def test_quality_gate_fbi_f1(cv_report, part, floor):
     assert cv_report["fbi"][part]["f1"] >= floor, cv_report["fbi"][part]
+
+
+def test_trust_breakers_are_labelled_on_every_writer_item():
+    writers = [it for it in TRAIN if it.group != "self"]
+    assert writers and all(it.anti is not None for it in writers)
+    counts = Counter(code for it in writers for code in it.anti)
+    assert set(counts) == set(TRUST_BREAKERS), counts
+    assert all(not it.labels for it in writers if it.anti and not set(it.anti) <= {"off_topic"}), (
+        "a reply with a trust breaker carries no speech pattern (guide P5)"
+    )
+
+
+def test_every_writer_item_was_labelled_twice_and_the_annotators_agree():
+    from ssp_coach.evaluate.agreement import agreement
+
+    writer_ids = {it.id for it in TRAIN + load_frozen("out_of_writer") if it.group != "self"}
+    rows = agreement()
+    expected = {*PATTERN_CODES, *(f"fbi.{p}" for p in FBI_PARTS), *(f"anti.{c}" for c in TRUST_BREAKERS), "none"}
+    assert set(rows) == expected
+    for name, m in rows.items():
+        assert m["items"] == len(writer_ids), name
+        assert m["kappa"] >= 0.7, f"{name}: kappa {m['kappa']:.2f} — hold a calibration round (guide §7.6)"
