@@ -18,7 +18,8 @@ Span = Tuple[int, int]
 def compile_cue(entry: Any, where: str) -> str:
     if not isinstance(entry, (str, int)) or not str(entry).strip():
         raise ContentError(f"{where}: expected a non-empty cue string, got {entry!r}")
-    source = normalise(str(entry)).replace("…", GAP)
+    # Folding makes "~～" a "~~", which Python reads as a future set operator inside [...]: escape the second.
+    source = normalise(str(entry)).replace("…", GAP).replace("~~", "~\\~")
     try:
         re.compile(source)
     except re.error as e:
