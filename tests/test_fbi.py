@@ -168,7 +168,7 @@ def test_a_feature_the_model_finds_is_judged_without_the_readings_product_talk(m
     assert detect_fbi(reading).data == NO_FBI
 
 
-def test_the_cue_lists_verdict_does_not_decide_a_feature():
+def test_the_cue_lists_verdict_does_not_decide_a_feature_and_the_cues_weigh_little():
     # Chosen by leave-one-writer-out: the cue vote on feature/benefit cost new writers' F1; impact keeps it.
     from ssp_coach.scoring.fbi.model import RULE_VOTE, load_fbi_model, part_scores
     from ssp_coach.text import normalise
@@ -176,3 +176,7 @@ def test_the_cue_lists_verdict_does_not_decide_a_feature():
     text = normalise("这款车配了全景天窗和八个安全气囊。")
     assert RULE_VOTE["feature"] == 0.0 and RULE_VOTE["impact"] > RULE_VOTE["benefit"] > 0
     assert abs(part_scores([text])[0]["feature"] - load_fbi_model().scores([text])[0][0]) < 1e-9
+    # and the cue counts weigh little beside the n-grams inside the model (0.25 at most per column)
+    model = load_fbi_model()
+    cue_columns = model._matrix([text])[:, len(model.vectorizer.vocabulary_):].toarray()
+    assert 0 < cue_columns.max() <= 0.25
