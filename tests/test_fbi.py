@@ -180,3 +180,15 @@ def test_the_cue_lists_verdict_does_not_decide_a_feature_and_the_cues_weigh_litt
     model = load_fbi_model()
     cue_columns = model._matrix([text])[:, len(model.vectorizer.vocabulary_):].toarray()
     assert 0 < cue_columns.max() <= 0.25
+
+
+def test_statements_addressing_the_customer_feed_the_impact_model_only():
+    from ssp_coach.scoring.fbi.model import N_ADDRESS, address_features, load_fbi_model
+    from ssp_coach.text import normalise
+
+    told = address_features(normalise("有了它，您老晚上回乡下那段路也开得安心，您太太坐后排也不晕车。"))
+    asked = address_features(normalise("这台有自动泊车，您平时停车多吗？"))
+    assert told == [2 / 3, 1.0, 0.0]
+    assert asked == [0.0, 0.0, 1.0]  # the customer addressed only inside a question
+    weights = load_fbi_model().weights  # columns: feature, benefit, impact
+    assert not weights[-N_ADDRESS:, :2].any() and weights[-N_ADDRESS:, 2].any()

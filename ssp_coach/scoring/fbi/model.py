@@ -5,6 +5,7 @@ hash of those items, the cue file and FEATURE_VERSION, so editing the corpus ret
 """
 
 import hashlib
+import re
 from collections import Counter
 from contextvars import ContextVar
 from functools import lru_cache
@@ -21,10 +22,10 @@ from ...learn.model_cache import cached_model
 from ...paths import content_dir
 from ...reading.cues import find_all
 from ...reading.phrases import SKILLS_FILE, load_cues
-from ...reading.units import sentences
+from ...reading.units import clauses, questions, sentences
 from ...text import normalise
 
-FEATURE_VERSION = "7"
+FEATURE_VERSION = "8"
 # The cue features weigh little beside the n-grams: their own verdict comes in through RULE_VOTE. Weighted 1.5,
 # F/B/I F1 were 0.752/0.660/0.525 leave-one-writer-out and 0.832/0.760/0.700 in grouped CV; weighted 0.25,
 # 0.785/0.663/0.560 and 0.861/0.776/0.712 (0.75 and 0.5 lay in between).
@@ -39,6 +40,27 @@ def cue_features(text: str) -> List[float]:
         out.append(min(len(find_all(cues.fbi[part], text)), 4) / 4.0)
         out += [float(p.search(text) is not None) for p in cues.fbi_lines[part]]
     return out
+
+
+ADDRESSED = re.compile("[您你妳]")
+
+
+def address_features(text: str) -> List[float]:
+    """Impact only: an impact is told to the customer about their own life, so count the statements (not
+    questions) that address the customer, and whether the reply asks anything. Structural, no word list:
+    leave-one-writer-out impact F1 0.560 -> 0.592, grouped CV 0.712 -> 0.731, feature and benefit unchanged."""
+    asked = questions(text, sentences(text), load_cues().question_end)
+    told = [
+        c for c in clauses(text) if ADDRESSED.search(text, c[0], c[1]) and not any(q[0] <= c[0] < q[1] for q in asked)
+    ]
+    return [min(len(told), 3) / 3.0, float(bool(told)), float(bool(asked))]
+
+
+N_ADDRESS = 3  # len(address_features(...)): the last columns, which only the impact model sees
+
+
+def dense_features(text: str) -> List[float]:
+    return [v * RULE_WEIGHT for v in cue_features(text)] + address_features(text)
 
 
 def _is_scene(fbi, text: str) -> bool:
@@ -70,8 +92,8 @@ class FbiModel:
         return {k: v for k, v in self.__dict__.items() if k != "_fast"}  # rebuilt on first use
 
     def _matrix(self, texts: Sequence[str]):
-        cues = np.array([cue_features(t) for t in texts]) * RULE_WEIGHT
-        return sparse.hstack([self.vectorizer.transform(texts), sparse.csr_matrix(cues)]).tocsr()
+        dense = np.array([dense_features(t) for t in texts])
+        return sparse.hstack([self.vectorizer.transform(texts), sparse.csr_matrix(dense)]).tocsr()
 
     def _ngram_row(self, text: str) -> np.ndarray:
         """tf-idf(text) @ n-gram weights, computed directly: sklearn's sparse path costs ~1 ms per call,
@@ -94,8 +116,8 @@ class FbiModel:
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         """Decision values (>0 means present), one row per text, columns in FBI_PARTS order."""
         n_text = len(self.vectorizer.vocabulary_)
-        cues = np.array([cue_features(t) for t in texts]) * RULE_WEIGHT
-        return self.ngram_scores(texts) + cues @ self.weights[n_text:] + self.bias
+        dense = np.array([dense_features(t) for t in texts])
+        return self.ngram_scores(texts) + dense @ self.weights[n_text:] + self.bias
 
 
 def _training_items():
@@ -111,9 +133,14 @@ def train(items=None, c: float = 4.0) -> FbiModel:
     vec.fit(texts)
     model = FbiModel(vec, np.zeros(0), np.zeros(0))
     x = model._matrix(texts)
-    model.weights, model.bias = fit_per_label(
-        ((x, np.array([part in it.fbi for it in items], dtype=int)) for part in FBI_PARTS), c
-    )
+
+    def problem(part: str):
+        keep = np.ones(x.shape[1])
+        if part != "impact":
+            keep[-N_ADDRESS:] = 0.0  # the address features are the impact's own
+        return x @ sparse.diags(keep), np.array([part in it.fbi for it in items], dtype=int)
+
+    model.weights, model.bias = fit_per_label((problem(part) for part in FBI_PARTS), c)
     return model
 
 
