@@ -276,3 +276,14 @@ def test_hostility_is_about_the_customer_not_words_the_consultant_says_of_himsel
 def test_an_invitation_without_a_question_is_a_request_to_talk(reply, context, is_guide):
     r = read_turn(reply, context, "needs", "analytical")
     assert ("guiding_phrase" in find_parts(r)["guide"].parts) is is_guide
+
+
+def test_agreement_said_first_is_a_feature_of_its_own():
+    from ssp_coach.scoring.patterns.rules import rule_features
+
+    def first(reply, context):
+        r = read_turn(reply, context, "presentation", "analytical")
+        return rule_features(r, find_parts(r))["agree.first_sentence"]
+
+    assert first("您说得有道理，油价确实不便宜。这款混动市区百公里四升多。", "这车油耗高吗？我怕费油。") == 1.0
+    assert first("这款混动市区百公里四升多。油价确实不便宜，省下来的钱很可观。", "这车油耗高吗？我怕费油。") == 0.0
