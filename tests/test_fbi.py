@@ -192,3 +192,22 @@ def test_statements_addressing_the_customer_feed_the_impact_model_only():
     assert asked == [0.0, 0.0, 1.0]  # the customer addressed only inside a question
     weights = load_fbi_model().weights  # columns: feature, benefit, impact
     assert not weights[-N_ADDRESS:, :2].any() and weights[-N_ADDRESS:, 2].any()
+
+
+def test_the_part_models_are_fitted_with_the_chosen_regularisation(monkeypatch):
+    import numpy as np
+
+    from ssp_coach.learn.corpus import training_items
+    from ssp_coach.scoring.fbi import model
+
+    seen = {}
+
+    def fake_fit(problems, c):
+        problems = list(problems)
+        seen["c"] = c
+        n = problems[0][0].shape[1]
+        return np.zeros((n, len(problems))), np.zeros(len(problems))
+
+    monkeypatch.setattr(model, "fit_per_label", fake_fit)
+    model.train([it for it in training_items(include_corrections=False) if it.fbi is not None][:30])
+    assert seen["c"] == model.C == 8.0
