@@ -151,3 +151,63 @@ def test_a_routine_asked_about_is_no_impact():
     from ssp_coach.text import normalise
 
     assert not rule_votes(normalise("这台是两驱的，您平时主要在市区开吗？"))["impact"]
+
+
+def test_a_feature_the_model_finds_is_judged_without_the_readings_product_talk(monkeypatch):
+    # The reading's product-talk cues miss many ways of naming what the car or the service has (an extra year
+    # of servicing offered in a price talk); the model's confident feature opens the FBI judgement too.
+    from ssp_coach.scoring.fbi import detector
+
+    reading = read_turn("好的，我这就去跟经理申请，您稍等。", "能不能再送点东西？", "negotiation", "dominant")
+    assert not reading.product_talk
+    monkeypatch.setattr(detector, "part_scores", lambda texts: [{"feature": 1.5, "benefit": -1.0, "impact": -3.0}])
+    found = detect_fbi(reading)
+    assert found.data["feature"] and not found.data["benefit"]
+    assert [e.part for e in found.evidence] == ["feature"]
+    monkeypatch.setattr(detector, "part_scores", lambda texts: [{"feature": -0.5, "benefit": 2.0, "impact": 2.0}])
+    assert detect_fbi(reading).data == NO_FBI
+
+
+def test_the_cue_lists_verdict_does_not_decide_a_feature_and_the_cues_weigh_little():
+    # Chosen by leave-one-writer-out: the cue vote on feature/benefit cost new writers' F1; impact keeps it.
+    from ssp_coach.scoring.fbi.model import RULE_VOTE, load_fbi_model, part_scores
+    from ssp_coach.text import normalise
+
+    text = normalise("这款车配了全景天窗和八个安全气囊。")
+    assert RULE_VOTE["feature"] == 0.0 and RULE_VOTE["impact"] > RULE_VOTE["benefit"] > 0
+    assert abs(part_scores([text])[0]["feature"] - load_fbi_model().scores([text])[0][0]) < 1e-9
+    # and the cue counts weigh little beside the n-grams inside the model (0.25 at most per column)
+    model = load_fbi_model()
+    cue_columns = model._matrix([text])[:, len(model.vectorizer.vocabulary_):].toarray()
+    assert 0 < cue_columns.max() <= 0.25
+
+
+def test_statements_addressing_the_customer_feed_the_impact_model_only():
+    from ssp_coach.scoring.fbi.model import N_ADDRESS, address_features, load_fbi_model
+    from ssp_coach.text import normalise
+
+    told = address_features(normalise("有了它，您老晚上回乡下那段路也开得安心，您太太坐后排也不晕车。"))
+    asked = address_features(normalise("这台有自动泊车，您平时停车多吗？"))
+    assert told == [2 / 3, 1.0, 0.0]
+    assert asked == [0.0, 0.0, 1.0]  # the customer addressed only inside a question
+    weights = load_fbi_model().weights  # columns: feature, benefit, impact
+    assert not weights[-N_ADDRESS:, :2].any() and weights[-N_ADDRESS:, 2].any()
+
+
+def test_the_part_models_are_fitted_with_the_chosen_regularisation(monkeypatch):
+    import numpy as np
+
+    from ssp_coach.learn.corpus import training_items
+    from ssp_coach.scoring.fbi import model
+
+    seen = {}
+
+    def fake_fit(problems, c):
+        problems = list(problems)
+        seen["c"] = c
+        n = problems[0][0].shape[1]
+        return np.zeros((n, len(problems))), np.zeros(len(problems))
+
+    monkeypatch.setattr(model, "fit_per_label", fake_fit)
+    model.train([it for it in training_items(include_corrections=False) if it.fbi is not None][:30])
+    assert seen["c"] == model.C == 8.0

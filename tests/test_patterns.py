@@ -2,6 +2,8 @@
 address, Traditional input, content checks."""
 import shutil
 
+import numpy as np
+
 import pytest
 
 from ssp_coach.codes import PATTERN_CODES
@@ -231,3 +233,57 @@ def test_narration_forms(reply, form):
 ])
 def test_bare_facts_are_not_narration(reply):
     assert "narration" not in find_parts(read_turn(reply, "", "presentation", "analytic"))["narrate"].parts
+
+
+def test_the_pattern_models_are_fitted_lightly_regularised_on_unscaled_rule_features(monkeypatch):
+    # Chosen by leave-one-writer-out on the training side (classifier.py): rule features weighted 1, C = 30.
+    from ssp_coach.learn.corpus import training_items
+    from ssp_coach.scoring.patterns import classifier
+
+    seen = {}
+
+    def fake_fit(problems, c):
+        problems = list(problems)
+        seen["c"], seen["x"] = c, problems[0][0]
+        n = problems[0][0].shape[1]
+        return np.zeros((n, len(problems))), np.zeros(len(problems))
+
+    monkeypatch.setattr(classifier, "fit_per_label", fake_fit)
+    items = [it for it in training_items(include_corrections=False) if it.labels is not None][:40]
+    model = classifier.train(items)
+    assert seen["c"] == classifier.C == 30.0
+    rules = seen["x"][:, len(model.vectorizer.vocabulary_):].toarray()
+    assert rules.max() == 1.0  # a present rule part counts 1, not scaled up against the n-grams
+
+
+@pytest.mark.parametrize("reply, context, hostile", [
+    ("说实话，我自己是做不了主的，得去跟经理申请，您稍等我一下好吗？", "再便宜五千我就定。", False),  # about the consultant
+    ("哈哈开玩笑的，主要是想问问您，车选得怎么样了？", "", False),  # a joke of one's own
+    ("您自己做不了主吗？", "我回去商量一下。", True),  # the reading's blame
+    ("五千？您开玩笑吧，这个价已经是亏本了。", "再便宜五千。", True),  # the reading's contradict
+])
+def test_hostility_is_about_the_customer_not_words_the_consultant_says_of_himself(reply, context, hostile):
+    from ssp_coach.scoring.patterns.rules import is_hostile
+
+    assert is_hostile(read_turn(reply, context, "negotiation", "dominant")) is hostile
+
+
+@pytest.mark.parametrize("reply, context, is_guide", [
+    ("您别介意，主要是怕给您推荐错了，耽误您时间。", "你问这么多干嘛？", False),  # question words in a statement
+    ("签合同的话，平时带身份证原件就行，哪个网点都能办。", "签合同要准备什么？", False),
+    ("能跟我说说您平时都怎么用车，我好帮您挑。", "我想换台车。", True),  # a request to talk, no question mark
+])
+def test_an_invitation_without_a_question_is_a_request_to_talk(reply, context, is_guide):
+    r = read_turn(reply, context, "needs", "analytical")
+    assert ("guiding_phrase" in find_parts(r)["guide"].parts) is is_guide
+
+
+def test_agreement_said_first_is_a_feature_of_its_own():
+    from ssp_coach.scoring.patterns.rules import rule_features
+
+    def first(reply, context):
+        r = read_turn(reply, context, "presentation", "analytical")
+        return rule_features(r, find_parts(r))["agree.first_sentence"]
+
+    assert first("您说得有道理，油价确实不便宜。这款混动市区百公里四升多。", "这车油耗高吗？我怕费油。") == 1.0
+    assert first("这款混动市区百公里四升多。油价确实不便宜，省下来的钱很可观。", "这车油耗高吗？我怕费油。") == 0.0

@@ -1,7 +1,8 @@
 """FBI detector: Feature 配备 → Benefit 利益 → Impact 冲击, their spans, order and feature-dumping.
 
-Judged only when the reading says the trainee talks about the product (a greeting, a needs question or a
-price ultimatum has no FBI). Presence of each part: the cue lists' verdict, which the statistical layer
+Judged only when the trainee talks about the product: the reading says so, or the model finds a feature
+in the reply (a safety system named in an answer to a worry, a warranty in a price talk; a greeting, a needs
+question or a price ultimatum has no FBI). Presence of each part: the cue lists' verdict, which the statistical layer
 (model.py) overrides only when it is confident. The evidence span is the clause holding the part's first
 cue, or else the clause the model rates highest.
 """
@@ -31,11 +32,14 @@ def _cue_clause(pattern, text: str, spans) -> Optional[Tuple[int, int]]:
 
 
 def detect_fbi(r: TurnReading) -> FbiResult:
-    if not r.product_talk or not r.clauses:
+    if not r.clauses:
+        return FbiResult(dict(EMPTY))
+    scores = part_scores([r.text])[0]
+    if not r.product_talk and scores["feature"] <= 0:
         return FbiResult(dict(EMPTY))
     cues = load_cues()
     spans = r.clauses
-    present = {p: s > 0 for p, s in part_scores([r.text])[0].items()}
+    present = {p: s > 0 for p, s in scores.items()}
 
     where: Dict[str, Tuple[int, int]] = {}
     unplaced = []

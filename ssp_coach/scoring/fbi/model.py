@@ -5,6 +5,7 @@ hash of those items, the cue file and FEATURE_VERSION, so editing the corpus ret
 """
 
 import hashlib
+import re
 from collections import Counter
 from contextvars import ContextVar
 from functools import lru_cache
@@ -21,11 +22,17 @@ from ...learn.model_cache import cached_model
 from ...paths import content_dir
 from ...reading.cues import find_all
 from ...reading.phrases import SKILLS_FILE, load_cues
-from ...reading.units import sentences
+from ...reading.units import clauses, questions, sentences
 from ...text import normalise
 
-FEATURE_VERSION = "6"
-RULE_WEIGHT = 1.5
+FEATURE_VERSION = "9"
+# The cue features weigh little beside the n-grams: their own verdict comes in through RULE_VOTE. Weighted 1.5,
+# F/B/I F1 were 0.752/0.660/0.525 leave-one-writer-out and 0.832/0.760/0.700 in grouped CV; weighted 0.25,
+# 0.785/0.663/0.560 and 0.861/0.776/0.712 (0.75 and 0.5 lay in between).
+RULE_WEIGHT = 0.25
+# Regularisation of the three part models: C 4 -> 8 took F/B/I F1 from 0.785/0.663/0.592 to 0.800/0.670/0.589
+# leave-one-writer-out and from 0.861/0.776/0.731 to 0.867/0.789/0.738 in grouped CV (C 2: lower; 16: alike).
+C = 8.0
 
 
 def cue_features(text: str) -> List[float]:
@@ -36,6 +43,27 @@ def cue_features(text: str) -> List[float]:
         out.append(min(len(find_all(cues.fbi[part], text)), 4) / 4.0)
         out += [float(p.search(text) is not None) for p in cues.fbi_lines[part]]
     return out
+
+
+ADDRESSED = re.compile("[您你妳]")
+
+
+def address_features(text: str) -> List[float]:
+    """Impact only: an impact is told to the customer about their own life, so count the statements (not
+    questions) that address the customer, and whether the reply asks anything. Structural, no word list:
+    leave-one-writer-out impact F1 0.560 -> 0.592, grouped CV 0.712 -> 0.731, feature and benefit unchanged."""
+    asked = questions(text, sentences(text), load_cues().question_end)
+    told = [
+        c for c in clauses(text) if ADDRESSED.search(text, c[0], c[1]) and not any(q[0] <= c[0] < q[1] for q in asked)
+    ]
+    return [min(len(told), 3) / 3.0, float(bool(told)), float(bool(asked))]
+
+
+N_ADDRESS = 3  # len(address_features(...)): the last columns, which only the impact model sees
+
+
+def dense_features(text: str) -> List[float]:
+    return [v * RULE_WEIGHT for v in cue_features(text)] + address_features(text)
 
 
 def _is_scene(fbi, text: str) -> bool:
@@ -67,8 +95,8 @@ class FbiModel:
         return {k: v for k, v in self.__dict__.items() if k != "_fast"}  # rebuilt on first use
 
     def _matrix(self, texts: Sequence[str]):
-        cues = np.array([cue_features(t) for t in texts]) * RULE_WEIGHT
-        return sparse.hstack([self.vectorizer.transform(texts), sparse.csr_matrix(cues)]).tocsr()
+        dense = np.array([dense_features(t) for t in texts])
+        return sparse.hstack([self.vectorizer.transform(texts), sparse.csr_matrix(dense)]).tocsr()
 
     def _ngram_row(self, text: str) -> np.ndarray:
         """tf-idf(text) @ n-gram weights, computed directly: sklearn's sparse path costs ~1 ms per call,
@@ -91,15 +119,15 @@ class FbiModel:
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         """Decision values (>0 means present), one row per text, columns in FBI_PARTS order."""
         n_text = len(self.vectorizer.vocabulary_)
-        cues = np.array([cue_features(t) for t in texts]) * RULE_WEIGHT
-        return self.ngram_scores(texts) + cues @ self.weights[n_text:] + self.bias
+        dense = np.array([dense_features(t) for t in texts])
+        return self.ngram_scores(texts) + dense @ self.weights[n_text:] + self.bias
 
 
 def _training_items():
     return [it for it in training_items() if it.fbi is not None]
 
 
-def train(items=None, c: float = 4.0) -> FbiModel:
+def train(items=None, c: float = C) -> FbiModel:
     items = _training_items() if items is None else [it for it in items if it.fbi is not None]
     if not items:
         raise RuntimeError("no FBI-labelled training items (content/corpus/train/, content/corpus/writers/)")
@@ -108,9 +136,14 @@ def train(items=None, c: float = 4.0) -> FbiModel:
     vec.fit(texts)
     model = FbiModel(vec, np.zeros(0), np.zeros(0))
     x = model._matrix(texts)
-    model.weights, model.bias = fit_per_label(
-        ((x, np.array([part in it.fbi for it in items], dtype=int)) for part in FBI_PARTS), c
-    )
+
+    def problem(part: str):
+        keep = np.ones(x.shape[1])
+        if part != "impact":
+            keep[-N_ADDRESS:] = 0.0  # the address features are the impact's own
+        return x @ sparse.diags(keep), np.array([part in it.fbi for it in items], dtype=int)
+
+    model.weights, model.bias = fit_per_label((problem(part) for part in FBI_PARTS), c)
     return model
 
 
@@ -139,9 +172,12 @@ def clause_scores(texts: Sequence[str]) -> List[Dict[str, float]]:
     return [dict(zip(FBI_PARTS, row.tolist())) for row in load_fbi_model().ngram_scores(texts)]
 
 
-RULE_VOTE = (
-    4.0  # the cue lists' verdict shifts the model's decision value by ±2: the model overrides only when confident
-)
+# How far the cue lists' own verdict (rule_votes) shifts the model's decision value, per part. The model
+# already sees the cue counts; the extra vote generalises to new writers only for impact (a life scene is
+# told in words no n-gram has seen) and, a little, for benefit. Chosen by grouped CV and leave-one-writer-out
+# on the training side: feature/benefit/impact F1 by-writer 0.682/0.531/0.525 with a vote of 4 on every
+# part, 0.747/0.634/0.525 with these.
+RULE_VOTE = {"feature": 0.0, "benefit": 1.0, "impact": 4.0}
 
 
 def part_scores(texts: Sequence[str]) -> List[Dict[str, float]]:
@@ -149,5 +185,5 @@ def part_scores(texts: Sequence[str]) -> List[Dict[str, float]]:
     out = []
     for text, row in zip(texts, load_fbi_model().scores(texts)):
         votes = rule_votes(text)
-        out.append({p: float(v) + RULE_VOTE * (votes[p] - 0.5) for p, v in zip(FBI_PARTS, row.tolist())})
+        out.append({p: float(v) + RULE_VOTE[p] * (votes[p] - 0.5) for p, v in zip(FBI_PARTS, row.tolist())})
     return out

@@ -24,8 +24,12 @@ from .phrases import FILE as PHRASES_FILE
 from .phrases import PATTERN_CODES
 from .rules import find_parts, rule_features
 
-FEATURE_VERSION = "7"  # bump when features change so cached models are not reused
-RULE_WEIGHT = 2.0  # rule features are few; scale them so they weigh against thousands of n-grams
+FEATURE_VERSION = "9"  # bump when features change so cached models are not reused
+# The rule features enter unscaled and the regularisation is light (C): with rule features weighted 2 and
+# C = 10, leave-one-writer-out micro F1 was 0.805 and grouped-CV macro 0.880; with 1 and 30, 0.808 and 0.882
+# (rhetorical by-writer 0.80 -> 0.83), negatives' false techniques unchanged (0.047 CV, 0.063 by-writer).
+RULE_WEIGHT = 1.0
+C = 30.0
 
 
 class PatternClassifier:
@@ -69,7 +73,7 @@ def _relevant(feature: str, code: str) -> bool:
     return owner == code or owner in RELATED[code] or owner not in PATTERN_CODES
 
 
-def train(items=None, c: float = 10.0) -> PatternClassifier:
+def train(items=None, c: float = C) -> PatternClassifier:
     """Fit on `items` (default: the training side of the corpus, see learn/corpus.py)."""
     items, analyses, feats = _examples(items)
     if not items:

@@ -245,6 +245,10 @@ def rule_features(r: TurnReading, results: Dict[str, RuleResult]) -> Dict[str, f
             feats[f"{code}.{part}"] = 1.0 if part in res.parts else 0.0
         feats[f"{code}.negative"] = 1.0 if res.negative else 0.0
         feats[f"{code}.complete"] = 1.0 if all(p in res.parts for p in PARTS[code]) else 0.0
+    # Agreement comes before anything else is said (annotation guide 1.1): a 确实/没错 deep inside a
+    # presentation is rarely the customer's view accepted.
+    phrase = results["agree"].parts.get("agreement_phrase")
+    feats["agree.first_sentence"] = 1.0 if phrase and r.sentences and phrase[0] < r.sentences[0][1] else 0.0
     for form in NARRATE_FORMS:
         feats[f"narrate.form.{form}"] = 1.0 if results["narrate"].detail == form else 0.0
     feats["hostile"] = 1.0 if is_hostile(r) else 0.0
