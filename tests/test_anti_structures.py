@@ -32,6 +32,8 @@ POSITIVES = [
     ("dismissive", "保险的事您自己去找保险公司问吧。", "保险怎么理赔？", "delivery"),
     ("dismissive", "您催也没用，系统就这么慢。", "怎么还没好？", "delivery"),
     ("dismissive", "是是是，您说得都对。", "我觉得你们服务一般。", "follow_up"),
+    ("dismissive", "刚提的车都这样，新车都这样，过两天就好了。", "座椅怎么一股味儿？", "delivery"),
+    ("dismissive", "哪辆车没点小毛病，您就别盯着了。", "仪表台有点异响。", "follow_up"),
     # off_topic: chat while the customer's business question is open in price talks
     ("off_topic", "姐您这条裙子真漂亮，在哪儿买的？", "首付能不能再低一点？", "negotiation"),
     ("off_topic", "这两天太热了，您那边下雨了吗？", "合同里这条我没看懂。", "closing"),
@@ -56,6 +58,8 @@ HARD_NEGATIVES = [
     # agreement that owns a mistake; praise of the customer's view
     ("您说得对，对对，这个确实是我们没讲清楚。", "你们没说要另外收费。", "negotiation"),
     ("您的想法很实在，这款车也考虑到了这一点。", "我觉得空间最重要。", "needs"),
+    # a cause explained without waving the complaint off
+    ("新车磨合期油耗高一点很正常，过了三千公里就降下来了，我帮您记一下。", "油耗怎么这么高？", "follow_up"),
     # hospitality while the customer thinks; chat where it is welcome (G3)
     ("好的，我去给您倒杯水，您慢慢想。", "你让我想想。", "closing"),
     ("外面挺热的吧？先进来坐，喝点什么？", "", "reception"),
@@ -100,3 +104,10 @@ def test_a_form_of_address_is_no_part_of_a_trust_breaker_or_of_its_absence():
     for address in ("", "王哥，", "美女，", "李总，"):
         assert "pressure" in read_turn(address + "您到底买不买？", "我再想想。", "closing", "social").anti_patterns
         assert read_turn(address + "不着急，您慢慢看。", "我再想想。", "closing", "social").anti_patterns == []
+
+
+def test_a_sneer_in_answer_to_a_question_also_brushes_the_question_off():
+    asked = read_turn("说了您也不懂，反正就是更省油。", "这个混动是怎么省油的？", "presentation", "social")
+    assert {"belittle_customer", "dismissive"} <= set(asked.anti_patterns)
+    told = read_turn("说了您也不懂，反正就是更省油。", "我觉得混动没什么用。", "presentation", "social")
+    assert "belittle_customer" in told.anti_patterns and "dismissive" not in told.anti_patterns

@@ -23,6 +23,7 @@ def read_anti_patterns(
     small_talk: bool,
     product_or_price_talk: bool,
     customer_objects: bool,
+    customer_asks: bool,
     cues: ReadingCues,
 ) -> Dict[str, Span]:
     found: Dict[str, Span] = {}
@@ -34,6 +35,8 @@ def read_anti_patterns(
             found[code] = span
     if "dismissive" not in found and _curt(text, cues.curt_chars):
         found["dismissive"] = (0, len(text))
+    if "dismissive" not in found and customer_asks and "belittle_customer" in found:
+        found["dismissive"] = found["belittle_customer"]  # a sneer in answer to a question brushes it off
     price = find(cues.price, text)
     if price and len(text.strip()) <= 30 and not find(cues.price_value_words, text):
         found["bare_price"] = price
