@@ -108,6 +108,12 @@ def cmd_evaluate(args) -> int:
         for t_key, t_sure, f1, fp in sorted(tune_thresholds(), key=lambda g: (-(g[2] - max(0.0, g[3] - 0.05)), g[0])):
             print(f"{t_key:>14.2f}{t_sure:>15.2f}{f1:>10.3f}{fp:>9.3f}")
         return 0
+    if args.writers and args.frozen:
+        print("--writers is refused with --frozen: it selects training writers")
+        return 2
+    writers = _training_writers(args.writers) if args.writers else None
+    if writers is None and args.writers:
+        return 2
     if args.frozen:
         from .learn.corpus import load_frozen
         from .scoring import score_reply
@@ -128,6 +134,11 @@ def cmd_evaluate(args) -> int:
         items, results = cross_validate()
         rep = report(items, results, f"training side, grouped {FOLDS}-fold cross-validation")
         skills = evaluate_skills("train")
+    if writers:
+        kept = [(it, r) for it, r in zip(items, results) if it.group in writers]
+        items, results = [it for it, _ in kept], [r for _, r in kept]
+        rep = report(items, results, f"{rep['set']}; writers: {', '.join(sorted(writers))}")
+        skills = None
     if args.json:
         print(json.dumps({**rep, "skills": skills}, ensure_ascii=False, indent=1))
     else:
@@ -139,6 +150,20 @@ def cmd_evaluate(args) -> int:
         for e in errors(items, results):
             print(f"  {e['id']}: gold={e['gold']} predicted={e['predicted']} {e['reply'][:60]}")
     return 0
+
+
+def _training_writers(names: str):
+    """The training writers named in `--writers` (comma-separated); None, with a message, if one is frozen or
+    unknown: a frozen writer's figures must not be read while tuning."""
+    from .learn.corpus import held_out_writers, load_writers
+
+    wanted = {n.strip() for n in names.split(",") if n.strip()}
+    frozen = wanted & set(held_out_writers())
+    unknown = wanted - {it.group for it in load_writers(held_out=False)} - frozen
+    if frozen or unknown:
+        print(f"--writers takes training writers only (frozen: {sorted(frozen)}, unknown: {sorted(unknown)})")
+        return None
+    return wanted
 
 
 def cmd_agreement(args) -> int:
@@ -236,6 +261,10 @@ def build_parser() -> argparse.ArgumentParser:
         dest="by_writer",
         action="store_true",
         help="leave-one-writer-out on the training side: each independent writer scored by models that never saw them",
+    )
+    p.add_argument(
+        "--writers",
+        help="report only these training writers (comma-separated), e.g. the ones whose errors were not read",
     )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_evaluate)

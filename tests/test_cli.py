@@ -76,6 +76,18 @@ def test_evaluate_a_frozen_set_only_when_asked_and_never_with_errors():
     assert "refused" in refused.stdout + refused.stderr and "gold=" not in refused.stdout
 
 
+def test_evaluate_reports_chosen_training_writers_and_refuses_frozen_ones():
+    proc = run(["evaluate", "--writers", "traditional,novice_trainee", "--json"])
+    assert proc.returncode == 0, proc.stderr
+    rep = json.loads(proc.stdout)
+    assert rep["set"].endswith("writers: novice_trainee, traditional")
+    assert rep["trust_breaker_items"] == 210 and "pressure" in rep["trust_breakers"]
+    for refused in (["--writers", "pushy_floor"], ["--writers", "nobody"],
+                    ["--frozen", "test", "--writers", "traditional"]):
+        proc = run(["evaluate", *refused])
+        assert proc.returncode == 2 and "--writers" in proc.stdout and "anti." not in proc.stdout
+
+
 def test_the_split_option_is_gone():
     proc = run(["evaluate", "--split", "test"])
     assert proc.returncode == 2 and "--split" in proc.stderr

@@ -119,3 +119,21 @@ def test_every_writer_item_was_labelled_twice_and_the_annotators_agree():
     for name, m in rows.items():
         assert m["items"] == len(writer_ids), name
         assert m["kappa"] >= 0.7, f"{name}: kappa {m['kappa']:.2f} — hold a calibration round (guide §7.6)"
+
+
+def test_quality_floor_trust_breakers_on_the_training_side():
+    """The reading has no fitted model: its figures on the training writers are optimistic (its cues were chosen
+    reading half of their errors), so the floor guards against regressions, not a claim of quality."""
+    from ssp_coach.evaluate.metrics import prf
+    from ssp_coach.reading import read_turn
+
+    items = [it for it in TRAIN if it.anti is not None]
+    read = [set(read_turn(it.reply, it.context, it.stage, it.customer_type).anti) for it in items]
+    pairs = [(c in r, c in it.anti) for it, r in zip(items, read) for c in TRUST_BREAKERS]
+    m = prf(pairs)
+    assert m["precision"] >= 0.85 and m["recall"] >= 0.50 and m["f1"] >= 0.65, m
+    clean = [r & set(TRUST_BREAKERS) for it, r in zip(items, read) if not it.anti]
+    assert sum(bool(r) for r in clean) / len(clean) <= 0.01, "trust breakers read in clean replies"
+    for code in ("contradict", "belittle_customer", "pressure"):
+        per_code = prf([(code in r, code in it.anti) for it, r in zip(items, read)])
+        assert per_code["f1"] >= 0.65, (code, per_code)

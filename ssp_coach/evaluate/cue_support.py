@@ -18,6 +18,7 @@ NOT_CUES = (
     "name",
     "late_stages",
     "price_talk_stages",
+    "chat_welcome_stages",
     "curt_chars",
     "lecture_chars",
     "lecture_sentences",
@@ -48,3 +49,31 @@ def frozen_only_cues() -> List[Dict[str, object]]:
         if any(pattern.search(t) for t in frozen) and not any(pattern.search(t) for t in train):
             found.append({"where": where, "cue": cue})
     return found
+
+
+# The trust-breaker cue lists (guide §9): each entry is one structure of a reply, so each must be seen in the
+# training items of at least two writers (the self-written corpus counts as one) or it memorises one writer.
+TRUST_BREAKER_LISTS = (
+    "contradict",
+    "blame",
+    "belittle_competitor",
+    "belittle_customer",
+    "pressure",
+    "dismissive",
+    "hospitality",
+)
+
+
+def thin_trust_breaker_cues(min_writers: int = 2) -> List[Dict[str, object]]:
+    """Trust-breaker cue entries matched by the training items of fewer than `min_writers` writers."""
+    items = training_items(include_corrections=False)
+    texts = [(it.group, normalise(t)) for it in items for t in (it.reply, it.context) if t]
+    anti = load_yaml("phrases/skills.yml")["anti_patterns"]
+    thin: List[Dict[str, object]] = []
+    for code in TRUST_BREAKER_LISTS:
+        for i, cue in enumerate(anti[code]):
+            pattern = re.compile(compile_cue(cue, f"anti_patterns.{code}[{i}]"))
+            writers = sorted({group for group, t in texts if pattern.search(t)})
+            if len(writers) < min_writers:
+                thin.append({"where": f"anti_patterns.{code}[{i}]", "cue": cue, "writers": writers})
+    return thin

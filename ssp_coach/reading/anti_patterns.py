@@ -5,7 +5,7 @@ a lecture to a dominant customer and a data-free claim to an analytical one."""
 
 from typing import Dict, List, Optional
 
-from .cues import find
+from .cues import find, find_all
 from .phrases import ANTI_LIST_CODES, ReadingCues
 from .units import Span
 
@@ -23,6 +23,7 @@ def read_anti_patterns(
     small_talk: bool,
     product_or_price_talk: bool,
     customer_objects: bool,
+    customer_asks: bool,
     cues: ReadingCues,
 ) -> Dict[str, Span]:
     found: Dict[str, Span] = {}
@@ -34,6 +35,8 @@ def read_anti_patterns(
             found[code] = span
     if "dismissive" not in found and _curt(text, cues.curt_chars):
         found["dismissive"] = (0, len(text))
+    if "dismissive" not in found and customer_asks and "belittle_customer" in found:
+        found["dismissive"] = found["belittle_customer"]  # a sneer in answer to a question brushes it off
     price = find(cues.price, text)
     if price and len(text.strip()) <= 30 and not find(cues.price_value_words, text):
         found["bare_price"] = price
@@ -43,11 +46,26 @@ def read_anti_patterns(
         span = find(cues.anti["vague_claim"], text)
         if span:
             found["vague_claim"] = span
-    # Small talk is welcome in reception; in price talks, or when the customer has just objected, it
-    # dodges the customer's concern.
-    if small_talk and not product_or_price_talk and (customer_objects or (stage in cues.price_talk_stages)):
-        found["off_topic"] = (0, len(text))
+    chat = _chat(text, cues) if small_talk and not product_or_price_talk else None
+    if chat and _dodges(stage, customer_objects, cues):
+        found["off_topic"] = chat
     return found
+
+
+def _chat(text: str, cues: ReadingCues) -> Optional[Span]:
+    """The small talk of a reply, leaving out hospitality (倒杯水, 喝点什么): serving is not chatting."""
+    served = text
+    for s, e in find_all(cues.hospitality, text):
+        served = served[:s] + " " * (e - s) + served[e:]
+    return find(cues.acts["small_talk"], served)
+
+
+def _dodges(stage: Optional[str], customer_objects: bool, cues: ReadingCues) -> bool:
+    """Small talk dodges the customer in price talks, or after an objection outside the stages where chat
+    is welcome (reception, waiting at delivery: guide G3)."""
+    if stage in cues.price_talk_stages:
+        return True
+    return customer_objects and stage not in cues.chat_welcome_stages
 
 
 def ordered(found: Dict[str, Span], cues: ReadingCues) -> List[str]:

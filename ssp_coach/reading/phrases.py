@@ -69,6 +69,8 @@ class ReadingCues:
     closing: Dict[str, Pattern]
     late_stages: FrozenSet[str]
     price_talk_stages: FrozenSet[str]
+    chat_welcome_stages: FrozenSet[str]  # stages where small talk never dodges the customer (G3)
+    hospitality: Pattern  # serving the customer (a drink, a seat): not chat
     anti: Dict[str, Pattern]
     price: Pattern
     price_value_words: Pattern
@@ -143,6 +145,8 @@ def load_cues() -> ReadingCues:
         },
         late_stages=frozenset(require(close, "late_stages", list, f"{w}: closing")),
         price_talk_stages=frozenset(require(anti, "price_talk_stages", list, f"{w}: anti_patterns")),
+        chat_welcome_stages=frozenset(require(anti, "chat_welcome_stages", list, f"{w}: anti_patterns")),
+        hospitality=_cues(anti, "hospitality", f"{w}: anti_patterns"),
         anti={c: _cues(anti, c, f"{w}: anti_patterns") for c in ANTI_LIST_CODES},
         price=_cues(anti, "price", f"{w}: anti_patterns"),
         price_value_words=_cues(anti, "price_value_words", f"{w}: anti_patterns"),

@@ -147,6 +147,7 @@ def read_turn(
         r.small_talk,
         r.product_talk or price_talk,
         r.objection.customer_objects,
+        bool(ctx) and bool(questions(ctx, sentences(ctx), cues.question_end)),
         cues,
     )
     if r.product_talk and cues.strike & set(r.anti):
