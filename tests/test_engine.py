@@ -155,7 +155,7 @@ def test_a_bare_price_is_flagged_not_praised():
 
 
 def test_bare_praise_counts_with_low_quality_and_the_feedback_asks_for_a_factual_point():
-    r = score_reply("您真有眼光", "我喜欢这个红色。", "presentation", "social")
+    r = score_reply("您真专业", "我查过，这款用的是八速变速箱。", "presentation", "social")
     assert "praise" in r["techniques"] and r["patterns"]["praise"]["quality"] < 1.0
     hint = next(m for m in r["missing"] if m["label"] == "praise")
     assert hint["part"] == "praise_point" and hint["message"] in r["feedback"]
