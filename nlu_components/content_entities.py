@@ -72,7 +72,7 @@ def unambiguous(names: Dict[str, Dict[str, List[str]]]) -> List[Tuple[str, str, 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
 class ContentLookups(GraphComponent):
     """Adds content/'s names to the training data's lookup tables (merged into a table of the same
-    name), for the RegexFeaturizer that follows."""
+    name) and the FBI feature cues to its regexes, for the RegexFeaturizer that follows."""
 
     @classmethod
     def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
