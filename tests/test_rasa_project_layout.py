@@ -55,3 +55,30 @@ def test_rasa_reads_the_default_endpoints_without_any_environment(monkeypatch):
     endpoints = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml"))
     assert endpoints.action.url == "http://127.0.0.1:5055/webhook"
     assert endpoints.tracker_store.kwargs["db"] == "var/rasa_tracker.db"
+
+
+def _action_request(action_name: str, endpoint):
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    tracker = DialogueStateTracker.from_events("layout-test", [], domain.slots)
+    return RemoteAction(action_name, endpoint)._action_call_format(tracker, domain)
+
+
+def test_the_domain_is_sent_only_to_the_form_validators(monkeypatch):
+    """Every endpoints file sends the domain only to validate_* (rasa_sdk's FormValidationAction reads the
+    form's slots from it); the role-play's own actions get the tracker alone, a smaller request per turn."""
+    from rasa.core.utils import AvailableEndpoints
+
+    import re
+
+    for name in ("endpoints.yml", "endpoints.env.yml", "endpoints.scale.yml"):
+        for variable in re.findall(r"\$\{(\w+)\}", (ROOT / name).read_text(encoding="utf-8")):
+            monkeypatch.setenv(variable, "http://127.0.0.1:5055/webhook" if variable == "SSP_ACTION_URL" else "1")
+        endpoint = AvailableEndpoints.read_endpoints(str(ROOT / name)).action
+        assert endpoint.kwargs.get("enable_selective_domain") is True, name
+        assert "domain" not in _action_request("action_customer_turn", endpoint), name
+        for form_validator in ("validate_setup_form", "validate_prospect_card_form"):
+            assert "setup_form" in _action_request(form_validator, endpoint)["domain"]["forms"], name

@@ -560,19 +560,24 @@ _ALIASES = {
 }
 
 
-def parse_choice(text: str) -> Dict[str, str]:
-    """Menu choices named in typed text: {"customer_type"|"scenario"|"mode": id}, several if several."""
-    norm = normalise(text or "").strip().lower()
-    if not norm:
-        return {}
+def menu_names() -> Dict[str, Dict[str, List[str]]]:
+    """The names a trainee may type for each menu option: {question: {id: [id, title, aliases...]}}."""
     names = {
         "customer_type": {k: [k, v] + _ALIASES["customer_type"].get(k, []) for k, v in CUSTOMER_TYPES.items()},
         "scenario": {sid: [sid, title] + _ALIASES["scenario"].get(sid, []) for sid, title in scenario_menu()},
         "mode": {k: [k, v] + _ALIASES["mode"].get(k, []) for k, v in MODES.items()},
     }
     names["customer_type"]["random"] = _ALIASES["customer_type"]["random"]
+    return names
+
+
+def parse_choice(text: str) -> Dict[str, str]:
+    """Menu choices named in typed text: {"customer_type"|"scenario"|"mode": id}, several if several."""
+    norm = normalise(text or "").strip().lower()
+    if not norm:
+        return {}
     found = {}
-    for question, options in names.items():
+    for question, options in menu_names().items():
         best = None  # (length of the longest name matched, id): "商品介绍" beats "介绍"
         for oid, words in options.items():
             for word in words:
