@@ -201,6 +201,9 @@ def test_questions_about_the_paperwork_are_not_guiding(reply, is_guide):
     "车开了八年还这么新，说明您平时保养真是一点没马虎。",
     "您是我这个月见过做功课最细的客户，连保养间隔都查了。",
     "您选的这个墨绿色很有品味，路上不多见。",
+    "您耳朵真灵，这点胎噪一般人听不出来。",  # a faculty of the customer evaluated
+    "您连保养记录都带来了，看得出您对车特别上心。",  # praise inferred from what they did
+    "您是做事先把账算清楚的人，跟您谈省心。",  # the kind of person they are
 ])
 def test_specific_praise_of_the_customer_is_the_key_move(reply):
     rules = find_parts(read_turn(reply, "我自己挑的。", "presentation", "social"))
@@ -261,6 +264,8 @@ def test_the_pattern_models_are_fitted_lightly_regularised_on_unscaled_rule_feat
     ("哈哈开玩笑的，主要是想问问您，车选得怎么样了？", "", False),  # a joke of one's own
     ("您自己做不了主吗？", "我回去商量一下。", True),  # the reading's blame
     ("五千？您开玩笑吧，这个价已经是亏本了。", "再便宜五千。", True),  # the reading's contradict
+    ("油耗哪有那么高，您是不是看错表了？", "这车油耗太高了。", True),  # a fault of the customer presumed
+    ("电池有终身质保，这样您是不是就放心多了？", "我担心电池。", False),  # 您是不是 asking for agreement
 ])
 def test_hostility_is_about_the_customer_not_words_the_consultant_says_of_himself(reply, context, hostile):
     from ssp_coach.scoring.patterns.rules import is_hostile
