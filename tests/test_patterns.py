@@ -213,6 +213,8 @@ def test_specific_praise_of_the_customer_is_the_key_move(reply):
 @pytest.mark.parametrize("reply", [
     "这款车的座椅包裹得特别到位，坐着很舒服。",  # the car is praised, not the customer
     "您是第一次来我们店的客户吗？",  # a question about the customer
+    "这台车漆面真漂亮，您过来看看。",  # the car is the subject of the clause, even with 您 elsewhere
+    "外观真漂亮，您喜欢吗？",
 ])
 def test_praise_of_the_car_or_a_question_is_not_praise(reply):
     assert "praise_phrase" not in find_parts(read_turn(reply, "", "presentation", "social"))["praise"].parts
