@@ -169,6 +169,9 @@ def test_classifier_cache_is_keyed_by_the_training_data(tmp_path, monkeypatch):
     ("您问得真在点子上，这个服务费其实就是代办上牌的费用。", "这个服务费是什么？"),
     ("您说得也是，各家送的东西差不多，不过我们送的记录仪是原厂的。", "送的东西都差不多。"),
     ("理解，您工作忙，我长话短说，两驱版落地大概十六万。", "我很忙，直接说价格。"),
+    ("是吧，这个座椅是按亚洲人身形调的，坐一下午都不累。", "这座椅坐着挺舒服。"),  # affirming the remark first
+    ("这事搁谁身上都着急，我现在就去催物流。", "车怎么还没到？"),
+    ("您这个要求特别合理，落地价本来就该一项项列清楚。", "我要看每一项费用。"),  # the view evaluated
 ])
 def test_agreement_constructions_are_the_key_move(reply, context):
     rules = find_parts(read_turn(reply, context, "negotiation", "social"))
@@ -180,6 +183,7 @@ def test_agreement_constructions_are_the_key_move(reply, context):
     "这台车的保养周期是一万公里。",  # a bare fact
     "您好，欢迎光临，里面请。",  # a greeting
     "不好意思，试驾前得先登记一下您的驾驶证。",  # an apology before a formality accepts no view
+    "我给您算一下是吧？两驱版十六万。",  # 是吧 asked, not said first
 ])
 def test_no_agreement_construction_in_lines_that_accept_nothing(reply):
     assert "agreement_phrase" not in find_parts(read_turn(reply, "这车太贵了。", "negotiation", "social"))["agree"].parts
