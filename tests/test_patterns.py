@@ -208,6 +208,9 @@ def test_questions_about_the_paperwork_are_not_guiding(reply, is_guide):
     "您耳朵真灵，这点胎噪一般人听不出来。",  # a faculty of the customer evaluated
     "您连保养记录都带来了，看得出您对车特别上心。",  # praise inferred from what they did
     "您是做事先把账算清楚的人，跟您谈省心。",  # the kind of person they are
+    "李哥您真痛快，那我也不绕弯子了。",  # how the customer decides, no degree word needed
+    "您儿子坐在驾驶位上那样子真可爱。",  # the customer's family
+    "恭喜您！孩子考上重点高中，您平时没少费心吧。",  # congratulations on their news
 ])
 def test_specific_praise_of_the_customer_is_the_key_move(reply):
     rules = find_parts(read_turn(reply, "我自己挑的。", "presentation", "social"))
@@ -219,6 +222,7 @@ def test_specific_praise_of_the_customer_is_the_key_move(reply):
     "您是第一次来我们店的客户吗？",  # a question about the customer
     "这台车漆面真漂亮，您过来看看。",  # the car is the subject of the clause, even with 您 elsewhere
     "外观真漂亮，您喜欢吗？",
+    "王哥，恭喜提车！钥匙先交给您。",  # congratulations on the purchase praise nobody
 ])
 def test_praise_of_the_car_or_a_question_is_not_praise(reply):
     assert "praise_phrase" not in find_parts(read_turn(reply, "", "presentation", "social"))["praise"].parts
