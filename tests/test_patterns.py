@@ -287,6 +287,9 @@ def test_hostility_is_about_the_customer_not_words_the_consultant_says_of_himsel
     ("您别介意，主要是怕给您推荐错了，耽误您时间。", "你问这么多干嘛？", False),  # question words in a statement
     ("签合同的话，平时带身份证原件就行，哪个网点都能办。", "签合同要准备什么？", False),
     ("能跟我说说您平时都怎么用车，我好帮您挑。", "我想换台车。", True),  # a request to talk, no question mark
+    ("请问您贵姓？", "", False),  # etiquette asks nothing about the purchase (G5)
+    ("请问怎么称呼您？能告诉我您这次主要想看哪款车吗？", "", True),  # ……the second question does
+    ("您怎么称呼？劳驾您说说平时主要跑哪些路。", "", True),  # an invitation beside an etiquette question
 ])
 def test_an_invitation_without_a_question_is_a_request_to_talk(reply, context, is_guide):
     r = read_turn(reply, context, "needs", "analytical")

@@ -196,6 +196,7 @@ def test_structure_of_a_request_asks_consent(reply):
     "您平时上午用车多还是下午用车多？",  # a time asked about as a habit
     "后备厢再大一点会不会更合适？",  # 一点 is no time of day
     "您能给我说说上次修车的经过吗？",  # an invitation to tell, not to hand over
+    "方便说说是哪方面的毛病吗？",  # 方便说说 invites the customer to tell
 ])
 def test_look_alikes_of_a_request_are_not_consent(reply):
     assert q(reply).items[-1].function != "consent"
