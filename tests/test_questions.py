@@ -185,6 +185,7 @@ def test_explanations_closed_by_an_affirmation_question_are_checks(reply):
     "检测得一个小时左右，后天上午十点可以吗？",  # fixing a meeting: a time + an arrangement word
     "您是周六下午过来，还是周日上午？",  # a choice between meeting times
     "您方便把旧车的行驶证拍一张发给我吗？",  # something the customer is asked to do for us
+    "尾款您打算转账还是刷卡？",  # a choice between ways of taking the step (C3)
     "要不我把两种方案都列出来 您挑着看？",  # a question right after a sentence opening a proposal
     "您看这样，咱们今天先把订单签了？",  # ……or a clause opening it
 ])

@@ -16,7 +16,15 @@ TOPICS_FILE = "question_topics.yml"
 PROBES = ("summarise", "clarify", "repeat", "expand")  # checked in this order
 TMD = ("time", "money", "decision")
 # skills.yml questions: the lists that read consent from a question's structure (reading/questions.py)
-CONSENT_STRUCTURE = ("consent_tag", "appointment", "arrangement", "habit", "hand_over", "proposal_lead")
+CONSENT_STRUCTURE = (
+    "consent_tag",
+    "appointment",
+    "arrangement",
+    "habit",
+    "step_choice",
+    "hand_over",
+    "proposal_lead",
+)
 CHECK_STRUCTURE = ("about_customer", "bare_check")
 STEPS = (1, 2, 3, 4)
 OBJECTION_TECHNIQUES = ("ignore", "deny", "defer", "transfer", "prevention", "comparison")
@@ -67,6 +75,7 @@ class ReadingCues:
     appointment: Pattern  # a day or a time of day
     arrangement: Pattern  # words that fix a meeting (方便, 有空, 还是……)
     habit: Pattern  # words that ask about a habit instead (平时, 一般……)
+    step_choice: Pattern  # a choice between ways of taking the next step (转账还是刷卡)
     hand_over: Pattern  # a request that the customer do something for us (发给我, 推给……)
     proposal_lead: Pattern  # a sentence opening a proposal (要不……), whose question asks consent
     about_customer: Pattern  # a clause whose subject is the customer (您平时……): a check of it asks a fact

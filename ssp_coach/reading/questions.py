@@ -58,11 +58,13 @@ def _arranges(text: str, span: Span, cues: ReadingCues) -> bool:
 
 def asks_consent(text: str, span: Span, tail: Span, cues: ReadingCues, after_proposal: bool = False) -> bool:
     """A consent phrase, or the structure of a request for a next step: a bare leave-asking tag, a meeting
-    being fixed, something the customer is asked to do for us, or a question right after a proposal."""
+    being fixed, a choice between ways of taking the step, something the customer is asked to do for us, or a
+    question right after a proposal."""
     return bool(
         find(cues.consent, text, *span)
         or _asks_leave(text, span, tail, cues)
         or _arranges(text, span, cues)
+        or find(cues.step_choice, text, *span)
         or find(cues.hand_over, text, *span)
         or after_proposal
     )
