@@ -215,3 +215,17 @@ def test_checks_of_the_customer_ask_for_information(reply):
 
 def test_a_check_of_the_consultants_own_point_stays_a_check():
     assert q("这台的座椅有通风，夏天坐久了也不闷，您说对吧？").items[-1].function == "check"
+
+
+@pytest.mark.parametrize("reply", [
+    "这俩差着一万多呢。",  # a statement closed by 呢
+    "之前那个车的优惠还给您留着呢",
+    "个人购车呢，带身份证原件就行。",  # 呢 marking a topic
+])
+def test_statements_closed_by_ne_ask_nothing(reply):
+    assert q(reply).items == []
+
+
+@pytest.mark.parametrize("reply", ["那姐夫主要是担心哪块呢", "我自己开得多，那您呢？", "您家里呢", "这台您觉得呢"])
+def test_ne_questions_need_a_question_word_or_the_person_asked(reply):
+    assert q(reply).items
