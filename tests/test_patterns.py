@@ -169,6 +169,9 @@ def test_classifier_cache_is_keyed_by_the_training_data(tmp_path, monkeypatch):
     ("您问得真在点子上，这个服务费其实就是代办上牌的费用。", "这个服务费是什么？"),
     ("您说得也是，各家送的东西差不多，不过我们送的记录仪是原厂的。", "送的东西都差不多。"),
     ("理解，您工作忙，我长话短说，两驱版落地大概十六万。", "我很忙，直接说价格。"),
+    ("是吧，这个座椅是按亚洲人身形调的，坐一下午都不累。", "这座椅坐着挺舒服。"),  # affirming the remark first
+    ("这事搁谁身上都着急，我现在就去催物流。", "车怎么还没到？"),
+    ("您这个要求特别合理，落地价本来就该一项项列清楚。", "我要看每一项费用。"),  # the view evaluated
 ])
 def test_agreement_constructions_are_the_key_move(reply, context):
     rules = find_parts(read_turn(reply, context, "negotiation", "social"))
@@ -180,6 +183,7 @@ def test_agreement_constructions_are_the_key_move(reply, context):
     "这台车的保养周期是一万公里。",  # a bare fact
     "您好，欢迎光临，里面请。",  # a greeting
     "不好意思，试驾前得先登记一下您的驾驶证。",  # an apology before a formality accepts no view
+    "我给您算一下是吧？两驱版十六万。",  # 是吧 asked, not said first
 ])
 def test_no_agreement_construction_in_lines_that_accept_nothing(reply):
     assert "agreement_phrase" not in find_parts(read_turn(reply, "这车太贵了。", "negotiation", "social"))["agree"].parts
@@ -201,6 +205,12 @@ def test_questions_about_the_paperwork_are_not_guiding(reply, is_guide):
     "车开了八年还这么新，说明您平时保养真是一点没马虎。",
     "您是我这个月见过做功课最细的客户，连保养间隔都查了。",
     "您选的这个墨绿色很有品味，路上不多见。",
+    "您耳朵真灵，这点胎噪一般人听不出来。",  # a faculty of the customer evaluated
+    "您连保养记录都带来了，看得出您对车特别上心。",  # praise inferred from what they did
+    "您是做事先把账算清楚的人，跟您谈省心。",  # the kind of person they are
+    "李哥您真痛快，那我也不绕弯子了。",  # how the customer decides, no degree word needed
+    "您儿子坐在驾驶位上那样子真可爱。",  # the customer's family
+    "恭喜您！孩子考上重点高中，您平时没少费心吧。",  # congratulations on their news
 ])
 def test_specific_praise_of_the_customer_is_the_key_move(reply):
     rules = find_parts(read_turn(reply, "我自己挑的。", "presentation", "social"))
@@ -210,6 +220,9 @@ def test_specific_praise_of_the_customer_is_the_key_move(reply):
 @pytest.mark.parametrize("reply", [
     "这款车的座椅包裹得特别到位，坐着很舒服。",  # the car is praised, not the customer
     "您是第一次来我们店的客户吗？",  # a question about the customer
+    "这台车漆面真漂亮，您过来看看。",  # the car is the subject of the clause, even with 您 elsewhere
+    "外观真漂亮，您喜欢吗？",
+    "王哥，恭喜提车！钥匙先交给您。",  # congratulations on the purchase praise nobody
 ])
 def test_praise_of_the_car_or_a_question_is_not_praise(reply):
     assert "praise_phrase" not in find_parts(read_turn(reply, "", "presentation", "social"))["praise"].parts
@@ -261,6 +274,8 @@ def test_the_pattern_models_are_fitted_lightly_regularised_on_unscaled_rule_feat
     ("哈哈开玩笑的，主要是想问问您，车选得怎么样了？", "", False),  # a joke of one's own
     ("您自己做不了主吗？", "我回去商量一下。", True),  # the reading's blame
     ("五千？您开玩笑吧，这个价已经是亏本了。", "再便宜五千。", True),  # the reading's contradict
+    ("油耗哪有那么高，您是不是看错表了？", "这车油耗太高了。", True),  # a fault of the customer presumed
+    ("电池有终身质保，这样您是不是就放心多了？", "我担心电池。", False),  # 您是不是 asking for agreement
 ])
 def test_hostility_is_about_the_customer_not_words_the_consultant_says_of_himself(reply, context, hostile):
     from ssp_coach.scoring.patterns.rules import is_hostile
@@ -272,6 +287,9 @@ def test_hostility_is_about_the_customer_not_words_the_consultant_says_of_himsel
     ("您别介意，主要是怕给您推荐错了，耽误您时间。", "你问这么多干嘛？", False),  # question words in a statement
     ("签合同的话，平时带身份证原件就行，哪个网点都能办。", "签合同要准备什么？", False),
     ("能跟我说说您平时都怎么用车，我好帮您挑。", "我想换台车。", True),  # a request to talk, no question mark
+    ("请问您贵姓？", "", False),  # etiquette asks nothing about the purchase (G5)
+    ("请问怎么称呼您？能告诉我您这次主要想看哪款车吗？", "", True),  # ……the second question does
+    ("您怎么称呼？劳驾您说说平时主要跑哪些路。", "", True),  # an invitation beside an etiquette question
 ])
 def test_an_invitation_without_a_question_is_a_request_to_talk(reply, context, is_guide):
     r = read_turn(reply, context, "needs", "analytical")

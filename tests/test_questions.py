@@ -176,3 +176,56 @@ def test_needs_questions_are_not_consent(reply):
 ])
 def test_explanations_closed_by_an_affirmation_question_are_checks(reply):
     assert q(reply, stage="presentation").items[-1].function == "check"
+
+
+# Consent read from the question's structure, without a stock consent phrase.
+@pytest.mark.parametrize("reply", [
+    "麻烦您跟我把随车工具清点一遍，点完一项您在单子上勾一下，好吗？",  # a bare tag after a proposal
+    "手续我都备好了 您明早过来签个字 行吧",  # chat tag joined to its proposal
+    "检测得一个小时左右，后天上午十点可以吗？",  # fixing a meeting: a time + an arrangement word
+    "您是周六下午过来，还是周日上午？",  # a choice between meeting times
+    "您方便把旧车的行驶证拍一张发给我吗？",  # something the customer is asked to do for us
+    "尾款您打算转账还是刷卡？",  # a choice between ways of taking the step (C3)
+    "要不我把两种方案都列出来 您挑着看？",  # a question right after a sentence opening a proposal
+    "您看这样，咱们今天先把订单签了？",  # ……or a clause opening it
+])
+def test_structure_of_a_request_asks_consent(reply):
+    assert q(reply, stage="negotiation").items[-1].function == "consent"
+
+
+@pytest.mark.parametrize("reply", [
+    "您平时上午用车多还是下午用车多？",  # a time asked about as a habit
+    "后备厢再大一点会不会更合适？",  # 一点 is no time of day
+    "您能给我说说上次修车的经过吗？",  # an invitation to tell, not to hand over
+    "方便说说是哪方面的毛病吗？",  # 方便说说 invites the customer to tell
+])
+def test_look_alikes_of_a_request_are_not_consent(reply):
+    assert q(reply).items[-1].function != "consent"
+
+
+# A check question with no point made before it, or about the customer, asks for a fact (guide RH1, RH4).
+@pytest.mark.parametrize("reply", [
+    "王哥，新车开着还顺手吧？",  # nothing said before it
+    "刚才那段路不堵，您现在是上下班开得多吧？",  # the customer is the subject
+    "首保快到了。您平时主要跑市区，对吧？",  # ……of the clause before a bare tag
+])
+def test_checks_of_the_customer_ask_for_information(reply):
+    assert q(reply).items[-1].function == "info"
+
+
+def test_a_check_of_the_consultants_own_point_stays_a_check():
+    assert q("这台的座椅有通风，夏天坐久了也不闷，您说对吧？").items[-1].function == "check"
+
+
+@pytest.mark.parametrize("reply", [
+    "这俩差着一万多呢。",  # a statement closed by 呢
+    "之前那个车的优惠还给您留着呢",
+    "个人购车呢，带身份证原件就行。",  # 呢 marking a topic
+])
+def test_statements_closed_by_ne_ask_nothing(reply):
+    assert q(reply).items == []
+
+
+@pytest.mark.parametrize("reply", ["那姐夫主要是担心哪块呢", "我自己开得多，那您呢？", "您家里呢", "这台您觉得呢"])
+def test_ne_questions_need_a_question_word_or_the_person_asked(reply):
+    assert q(reply).items

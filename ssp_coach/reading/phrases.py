@@ -15,6 +15,17 @@ ACTS_FILE = "phrases/acts.yml"
 TOPICS_FILE = "question_topics.yml"
 PROBES = ("summarise", "clarify", "repeat", "expand")  # checked in this order
 TMD = ("time", "money", "decision")
+# skills.yml questions: the lists that read consent from a question's structure (reading/questions.py)
+CONSENT_STRUCTURE = (
+    "consent_tag",
+    "appointment",
+    "arrangement",
+    "habit",
+    "step_choice",
+    "hand_over",
+    "proposal_lead",
+)
+CHECK_STRUCTURE = ("about_customer", "bare_check")
 STEPS = (1, 2, 3, 4)
 OBJECTION_TECHNIQUES = ("ignore", "deny", "defer", "transfer", "prevention", "comparison")
 CLOSING_TECHNIQUES = ("if_then", "step_by_step", "alternative", "assumptive", "future_event", "ask_wait")
@@ -60,6 +71,15 @@ class ReadingCues:
     open: Pattern
     check: Pattern  # a question asking the customer to affirm what was just said
     consent: Pattern  # a question asking consent for a next step
+    consent_tag: Pattern  # a bare leave-asking tag closing a proposal (……，好吗?)
+    appointment: Pattern  # a day or a time of day
+    arrangement: Pattern  # words that fix a meeting (方便, 有空, 还是……)
+    habit: Pattern  # words that ask about a habit instead (平时, 一般……)
+    step_choice: Pattern  # a choice between ways of taking the next step (转账还是刷卡)
+    hand_over: Pattern  # a request that the customer do something for us (发给我, 推给……)
+    proposal_lead: Pattern  # a sentence opening a proposal (要不……), whose question asks consent
+    about_customer: Pattern  # a clause whose subject is the customer (您平时……): a check of it asks a fact
+    bare_check: Pattern  # a check tag on its own (对吧 / 是不是)
     probes: Dict[str, Pattern]
     tmd: Dict[str, Pattern]
     objection_cues: Pattern
@@ -130,6 +150,7 @@ def load_cues() -> ReadingCues:
         open=_cues(q, "open", f"{w}: questions"),
         check=_cues(q, "check", f"{w}: questions"),
         consent=_cues(q, "consent", f"{w}: questions"),
+        **{k: _cues(q, k, f"{w}: questions") for k in CONSENT_STRUCTURE + CHECK_STRUCTURE},
         probes={p: _cues(require(q, "probes", dict, f"{w}: questions"), p, f"{w}: questions.probes") for p in PROBES},
         tmd={t: _cues(require(q, "tmd", dict, f"{w}: questions"), t, f"{w}: questions.tmd") for t in TMD},
         objection_cues=_cues(obj, "customer_cues", f"{w}: objections"),

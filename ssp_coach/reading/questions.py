@@ -7,9 +7,10 @@ from typing import List, Optional, Tuple
 
 from .cues import find
 from .phrases import PROBES, TMD, ReadingCues
-from .units import Span, clauses
+from .units import Span, cjk_count, clauses, sentences
 
 INFO, CHECK, CONSENT = "info", "check", "consent"
+NOTHING_SAID = 5  # CJK characters before a check question: fewer (钱总，/ 您好，/ 哈哈，) make no point
 
 
 @dataclass
@@ -42,22 +43,65 @@ def is_open(text: str, span: Span, cues: ReadingCues) -> bool:
     return bool(find(cues.open, text, *span)) and not find(cues.closed, text, *span)
 
 
-def _function(text: str, span: Span, tail: Span, cues: ReadingCues) -> str:
-    if find(cues.consent, text, *span):
+def _asks_leave(text: str, span: Span, tail: Span, cues: ReadingCues) -> bool:
+    """The last clause is a bare tag (好吗 / 行吧 / 可以吗) after something proposed in the same question."""
+    tag = text[tail[0] : tail[1]].strip(" \t\u3000?!~～。")
+    return bool(cues.consent_tag.fullmatch(tag)) and cjk_count(text[span[0] : tail[0]]) >= 4
+
+
+def _arranges(text: str, span: Span, cues: ReadingCues) -> bool:
+    """A day or a time of day with an arrangement word, and no habit asked about: fixing a meeting."""
+    return bool(
+        find(cues.appointment, text, *span) and find(cues.arrangement, text, *span) and not find(cues.habit, text, *span)
+    )
+
+
+def asks_consent(text: str, span: Span, tail: Span, cues: ReadingCues, after_proposal: bool = False) -> bool:
+    """A consent phrase, or the structure of a request for a next step: a bare leave-asking tag, a meeting
+    being fixed, a choice between ways of taking the step, something the customer is asked to do for us, or a
+    question right after a proposal."""
+    return bool(
+        find(cues.consent, text, *span)
+        or _asks_leave(text, span, tail, cues)
+        or _arranges(text, span, cues)
+        or find(cues.step_choice, text, *span)
+        or find(cues.hand_over, text, *span)
+        or after_proposal
+    )
+
+
+def _function(text: str, span: Span, tail: Span, cues: ReadingCues, after_proposal: bool = False) -> str:
+    if asks_consent(text, span, tail, cues, after_proposal):
         return CONSENT
     if find(cues.check, text, tail[0], span[1]) and not find(cues.open, text, tail[0], span[1]):
-        return CHECK
+        return INFO if _asks_a_fact(text, span, tail, cues) else CHECK
     return INFO
+
+
+def _asks_a_fact(text: str, span: Span, tail: Span, cues: ReadingCues) -> bool:
+    """A check question with no point made before it, or about the customer (您平时……吧?), asks for a fact
+    of the customer or their view: guide, not rhetorical (annotation guide RH1, RH4, G7)."""
+    asked = tail
+    if cues.bare_check.fullmatch(text[tail[0] : tail[1]].strip(" \t\u3000?!~～。")):
+        previous = [c for c in clauses(text[: tail[0]]) if c[1] > span[0]]
+        asked = previous[-1] if previous else tail
+    if cjk_count(text[: asked[0]]) < NOTHING_SAID:
+        return True
+    start = asked[0] + len(text[asked[0] : asked[1]]) - len(text[asked[0] : asked[1]].lstrip())
+    return bool(cues.about_customer.match(text, start, asked[1]))
 
 
 def read_questions(text: str, spans: List[Span], cues: ReadingCues) -> QuestionReading:
     out = QuestionReading()
     all_clauses = clauses(text)
+    all_sentences = sentences(text)
     for span in spans:
         inside = [c for c in all_clauses if span[0] <= c[0] < span[1]] or [span]
         tail = inside[-1]
         kind = "open" if is_open(text, span, cues) else "closed"
-        out.items.append(Question(span, kind, _function(text, span, tail, cues), tail))
+        before = [s for s in all_sentences if s[1] <= span[0]][-1:] + inside[:-1]
+        lead = any(cues.proposal_lead.match(text, *s) for s in before)
+        out.items.append(Question(span, kind, _function(text, span, tail, cues, lead), tail))
     if not out.items:
         return out
     out.kind = out.items[-1].kind

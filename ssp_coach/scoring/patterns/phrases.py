@@ -16,7 +16,7 @@ FILE = "phrases/patterns.yml"
 EXTRA = {
     "praise": ("product_subject",),
     "commit": ("polite_request",),
-    "guide": ("style_probe", "style_heart_to_heart", "procedure"),
+    "guide": ("style_probe", "style_heart_to_heart", "procedure", "etiquette"),
     "narrate": NARRATE_FORMS + ("fact_markers", "data_point"),
 }
 

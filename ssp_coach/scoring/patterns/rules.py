@@ -135,11 +135,24 @@ def _praise(r: TurnReading, p, echoes: List[Span]) -> RuleResult:
 def _guide(r: TurnReading, p) -> RuleResult:
     """Any question or invitation that leads the customer to reveal needs, facts or a view."""
     out = RuleResult("guide")
-    asking = [q.span for q in r.question.of(INFO) if not find(p.extra["procedure"], r.text, *q.span)]
-    invitation = find(p.parts["guiding_phrase"], r.text)
+    asking = [
+        q.span
+        for q in r.question.of(INFO)
+        if not find(p.extra["procedure"], r.text, *q.span) and not find(p.extra["etiquette"], r.text, *q.span)
+    ]
+    # an invitation to talk counts when nothing else is asked (a name or a document asked does not count)
+    formalities = [q.span for q in r.question.of(INFO) if q.span not in asking]
+    invitation = next(
+        (
+            (m.start(), m.end())
+            for m in p.parts["guiding_phrase"].finditer(r.text)
+            if not any(s <= m.start() < e for s, e in formalities)
+        ),
+        None,
+    )
     if asking:
         out.parts["guiding_phrase"] = asking[0]
-    elif invitation and not r.question.items:
+    elif invitation and len(r.question.items) == len(formalities):
         out.parts["guiding_phrase"] = _clause(r, invitation[0], invitation)
     if "guiding_phrase" in out.parts:
         if find(p.extra["style_heart_to_heart"], r.text):
