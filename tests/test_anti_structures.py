@@ -111,3 +111,11 @@ def test_a_sneer_in_answer_to_a_question_also_brushes_the_question_off():
     assert {"belittle_customer", "dismissive"} <= set(asked.anti_patterns)
     told = read_turn("说了您也不懂，反正就是更省油。", "我觉得混动没什么用。", "presentation", "social")
     assert "belittle_customer" in told.anti_patterns and "dismissive" not in told.anti_patterns
+
+
+def test_never_having_driven_one_is_a_sneer_only_as_a_question():
+    # The cue once ended in a YAML-doubled backslash, which made its question mark optional.
+    asked = read_turn("您没开过这种车吧？", "这车怎么这么难开。", "test_drive", "social")
+    told = read_turn("您没开过这种车，我先带您熟悉一下按键。", "这车怎么这么难开。", "test_drive", "social")
+    assert "belittle_customer" in asked.anti
+    assert "belittle_customer" not in told.anti
