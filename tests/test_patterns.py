@@ -305,3 +305,10 @@ def test_agreement_said_first_is_a_feature_of_its_own():
 
     assert first("您说得有道理，油价确实不便宜。这款混动市区百公里四升多。", "这车油耗高吗？我怕费油。") == 1.0
     assert first("这款混动市区百公里四升多。油价确实不便宜，省下来的钱很可观。", "这车油耗高吗？我怕费油。") == 0.0
+
+
+def test_praise_of_how_the_customer_thought_it_through_counts():
+    r = score_reply("王先生，恭喜您提新车！您为了家里老人特意选了后排宽敞的这台，真是想得周到。", "", "delivery", "analytical")
+    assert "praise" in r["techniques"]
+    plain = score_reply("这个安排得很周到，交车流程大概四十分钟。", "", "delivery", "analytical")
+    assert "praise" not in plain["techniques"]
