@@ -16,7 +16,7 @@ def report(items: Sequence[CorpusItem], results: Sequence[dict], name: str) -> D
     pattern_pairs = {c: [(c in r["techniques"], c in (it.labels or ())) for it, r in labelled] for c in PATTERN_CODES}
     fbi_pairs = {p: [(bool(r["fbi"].get(p)), p in (it.fbi or ())) for it, r in fbi_items] for p in FBI_PARTS}
     anti_items = [(it, r) for it, r in zip(items, results) if it.anti is not None]
-    anti_pairs = {c: [(c in r["anti_patterns"], c in it.anti) for it, r in anti_items] for c in TRUST_BREAKERS}
+    anti_pairs = {c: [(c in r["anti_patterns"], c in (it.anti or ())) for it, r in anti_items] for c in TRUST_BREAKERS}
     negatives = [r for it, r in labelled if not it.labels]
     false_pos = sum(bool(r["techniques"]) for r in negatives)
     patterns = {c: with_interval(pairs) for c, pairs in pattern_pairs.items()}

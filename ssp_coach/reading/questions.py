@@ -52,7 +52,9 @@ def _asks_leave(text: str, span: Span, tail: Span, cues: ReadingCues) -> bool:
 def _arranges(text: str, span: Span, cues: ReadingCues) -> bool:
     """A day or a time of day with an arrangement word, and no habit asked about: fixing a meeting."""
     return bool(
-        find(cues.appointment, text, *span) and find(cues.arrangement, text, *span) and not find(cues.habit, text, *span)
+        find(cues.appointment, text, *span)
+        and find(cues.arrangement, text, *span)
+        and not find(cues.habit, text, *span)
     )
 
 
