@@ -119,3 +119,24 @@ def test_never_having_driven_one_is_a_sneer_only_as_a_question():
     told = read_turn("您没开过这种车，我先带您熟悉一下按键。", "这车怎么这么难开。", "test_drive", "social")
     assert "belittle_customer" in asked.anti
     assert "belittle_customer" not in told.anti
+
+
+@pytest.mark.parametrize("reply, context, stage", [
+    ("您要是按揭的话，首付三成就行，月供大概两千八。", "贷款怎么算？", "negotiation"),
+    ("您要是早上方便，可以过来试驾，那时候路上车少。", "", "phone"),
+    ("您收入要是比较稳定，可以考虑三年分期，压力小一些。", "一次付清有点紧。", "negotiation"),
+    ("您看哪款车不错？我按您说的预算给您挑两台。", "", "needs"),
+    ("这都包含在落地价里了，还送您一年保养。", "落地还要加什么钱？", "negotiation"),
+])
+def test_ordinary_finance_and_needs_talk_is_not_a_trust_breaker(reply, context, stage):
+    from ssp_coach.codes import TRUST_BREAKERS
+
+    assert not set(read_turn(reply, context, stage, "social").anti) & set(TRUST_BREAKERS)
+
+
+def test_every_anti_pattern_the_reading_reports_has_a_chinese_name_for_trainers():
+    from ssp_coach.reading.phrases import ANTI_CODES
+    from ssp_coach.reports.scorecard import load_config
+
+    names = load_config()["labels"]["anti_patterns"]
+    assert all(names.get(code) and not names[code].isascii() for code in ANTI_CODES)

@@ -12,6 +12,7 @@ from typing import Any, Dict, List, Optional
 
 from ..content import ContentError, load_yaml, require
 from ..paths import content_dir
+from ..reading.phrases import ANTI_CODES
 from . import checklist as checklist_module
 
 FILE = "scorecard.yml"
@@ -57,7 +58,8 @@ def parse_config(data: Any, source: str = FILE) -> Config:
     _labels(require(labels, "outcomes", dict, f"{source}: labels"), OUTCOMES, f"{source}: labels.outcomes")
     _labels(require(labels, "tmd", dict, f"{source}: labels"), TMD, f"{source}: labels.tmd")
     anti_labels = require(labels, "anti_patterns", dict, f"{source}: labels")
-    _labels(anti_labels, anti_labels, f"{source}: labels.anti_patterns")
+    # every anti-pattern the reading can report needs its Chinese name: trainers never see a code
+    _labels(anti_labels, (*ANTI_CODES, *anti_labels), f"{source}: labels.anti_patterns")
     _labels(require(data, "tmd_facts", dict, source), TMD, f"{source}: tmd_facts")
     uses = require(data, "pattern_full_marks_uses", dict, source)
     for code in PATTERNS:
