@@ -5,14 +5,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
-# nlu_components call ssp_coach/text.py (script normalisation), so it is part of the model's inputs too.
-hash=$(cat config.yml domain.yml data/*.yml nlu_components/*.py ssp_coach/text.py | sha256sum | cut -c1-16)
+# nlu_components call ssp_coach/text.py (script normalisation) and read the trainer content (menu names,
+# car models, feature cues: content/*.yml, content/phrases/*.yml through ssp_coach/roleplay/catalog.py and
+# ssp_coach/reading/), so all of it is part of the model's inputs too. Rasa's own cache cannot see those
+# inputs, hence --force when they changed.
+hash=$(cat config.yml domain.yml data/*.yml nlu_components/*.py ssp_coach/text.py content/*.yml content/phrases/*.yml \
+  ssp_coach/roleplay/catalog.py ssp_coach/reading/phrases.py ssp_coach/reading/cues.py | sha256sum | cut -c1-16)
 model="$SSP_MODELS_DIR/ssp-coach-$hash.tar.gz"
 if [ ! -f "$model" ]; then
   echo "==> training the Rasa model (data or config changed)" >&2
   start=$(date +%s)
   mkdir -p "$SSP_DATA_DIR/logs"
-  if ! "$SSP_VENV/bin/rasa" train \
+  if ! "$SSP_VENV/bin/rasa" train --force \
       --out "$SSP_MODELS_DIR" --fixed-model-name "ssp-coach-$hash" > "$SSP_DATA_DIR/logs/train.log" 2>&1; then
     tail -n 60 "$SSP_DATA_DIR/logs/train.log" >&2
     echo "ERROR: rasa train failed; full log in $SSP_DATA_DIR/logs/train.log" >&2

@@ -43,6 +43,9 @@ def test_rasa_train_dry_run_with_no_flags():
 def test_scripts_use_the_defaults():
     train = (ROOT / "scripts" / "train_if_needed.sh").read_text(encoding="utf-8")
     assert "--domain" not in train and "domain.yml" in train  # the model hash still covers the domain
+    # the NLU components read the trainer content: a new car model or scenario name retrains (Rasa's cache
+    # cannot see content/, hence --force)
+    assert "content/*.yml" in train and "content/phrases/*.yml" in train and "train --force" in train
     assert "--domain" not in (ROOT / "scripts" / "validate_data.py").read_text(encoding="utf-8")
 
 
