@@ -140,3 +140,11 @@ def test_every_anti_pattern_the_reading_reports_has_a_chinese_name_for_trainers(
 
     names = load_config()["labels"]["anti_patterns"]
     assert all(names.get(code) and not names[code].isascii() for code in ANTI_CODES)
+
+
+def test_chat_dodges_a_question_the_customer_just_asked_outside_the_chat_stages():
+    asked = read_turn("昨晚的球赛您看了吗？", "这车油耗多少？", "presentation", "social")
+    nothing_open = read_turn("昨晚的球赛您看了吗？", "", "presentation", "social")
+    at_reception = read_turn("昨晚的球赛您看了吗？", "你们几点下班？", "reception", "social")
+    assert "off_topic" in asked.anti
+    assert "off_topic" not in nothing_open.anti and "off_topic" not in at_reception.anti

@@ -47,7 +47,7 @@ def read_anti_patterns(
         if span:
             found["vague_claim"] = span
     chat = _chat(text, cues) if small_talk and not product_or_price_talk else None
-    if chat and _dodges(stage, customer_objects, cues):
+    if chat and _dodges(stage, customer_objects or customer_asks, cues):
         found["off_topic"] = chat
     return found
 
@@ -60,12 +60,12 @@ def _chat(text: str, cues: ReadingCues) -> Optional[Span]:
     return find(cues.acts["small_talk"], served)
 
 
-def _dodges(stage: Optional[str], customer_objects: bool, cues: ReadingCues) -> bool:
-    """Small talk dodges the customer in price talks, or after an objection outside the stages where chat
-    is welcome (reception, waiting at delivery: guide G3)."""
+def _dodges(stage: Optional[str], customer_waits: bool, cues: ReadingCues) -> bool:
+    """Small talk dodges the customer in price talks, or while the customer's objection or question waits
+    for an answer outside the stages where chat is welcome (reception, waiting at delivery: guide §9, G3)."""
     if stage in cues.price_talk_stages:
         return True
-    return customer_objects and stage not in cues.chat_welcome_stages
+    return customer_waits and stage not in cues.chat_welcome_stages
 
 
 def ordered(found: Dict[str, Span], cues: ReadingCues) -> List[str]:
