@@ -229,3 +229,17 @@ def test_statements_closed_by_ne_ask_nothing(reply):
 @pytest.mark.parametrize("reply", ["那姐夫主要是担心哪块呢", "我自己开得多，那您呢？", "您家里呢", "这台您觉得呢"])
 def test_ne_questions_need_a_question_word_or_the_person_asked(reply):
     assert q(reply).items
+
+
+def test_a_check_on_the_consultants_point_stays_a_check_even_when_addressed_to_the_customer():
+    from ssp_coach.scoring.engine import score_reply
+
+    for reply in ("这款一年下来能省好几千，您是不是也觉得挺划算的？", "这车安全性在同级里数一数二，您应该也最看重这个吧？"):
+        assert "rhetorical" in score_reply(reply, "", "presentation", "social")["techniques"], reply
+
+
+def test_a_proposal_question_does_not_make_the_next_question_a_consent_request():
+    from ssp_coach.scoring.engine import score_reply
+
+    r = score_reply("要不我们先去试驾？您平时主要跑高速还是市区？", "", "presentation", "social")
+    assert {"commit", "guide"} <= set(r["techniques"])

@@ -101,7 +101,9 @@ def read_questions(text: str, spans: List[Span], cues: ReadingCues) -> QuestionR
         inside = [c for c in all_clauses if span[0] <= c[0] < span[1]] or [span]
         tail = inside[-1]
         kind = "open" if is_open(text, span, cues) else "closed"
-        before = [s for s in all_sentences if s[1] <= span[0]][-1:] + inside[:-1]
+        # the statement right before the question (an earlier question proposes nothing for this one)
+        previous = [s for s in all_sentences if s[1] <= span[0]][-1:]
+        before = [s for s in previous if not any(q[0] <= s[0] < q[1] for q in spans)] + inside[:-1]
         lead = any(cues.proposal_lead.match(text, *s) for s in before)
         out.items.append(Question(span, kind, _function(text, span, tail, cues, lead), tail))
     if not out.items:
