@@ -312,3 +312,18 @@ def test_praise_of_how_the_customer_thought_it_through_counts():
     assert "praise" in r["techniques"]
     plain = score_reply("这个安排得很周到，交车流程大概四十分钟。", "", "delivery", "analytical")
     assert "praise" not in plain["techniques"]
+
+
+@pytest.mark.parametrize("reply", [
+    "您干脆把旧车置换了，省心。",
+    "您要是想痛快点，今天就能定。",
+    "您是做什么工作的人？",
+    "这台车您是第一个试驾的人。",
+])
+def test_adverbs_questions_and_plain_facts_about_the_customer_are_no_praise(reply):
+    assert "praise" not in score_reply(reply, "", "negotiation", "social")["techniques"]
+
+
+def test_how_the_customer_acts_and_the_kind_of_person_still_count_as_praise():
+    for reply in ("哥您爽快，我也不绕弯子。", "您是特别顾家的人，后排空间对您最重要。"):
+        assert "praise" in score_reply(reply, "", "negotiation", "social")["techniques"], reply
