@@ -17,7 +17,7 @@ EXTRA = {
     "praise": ("product_subject",),
     "commit": ("polite_request",),
     "guide": ("style_probe", "style_heart_to_heart", "procedure", "etiquette"),
-    "narrate": NARRATE_FORMS + ("fact_markers", "data_point"),
+    "narrate": NARRATE_FORMS + ("fact_markers",),
 }
 
 

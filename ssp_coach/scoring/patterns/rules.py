@@ -193,10 +193,6 @@ def _narrate(r: TurnReading, p) -> RuleResult:
     facts = find(p.extra["fact_markers"], r.text)
     if facts:
         out.parts["facts"] = _clause(r, facts[0], facts)
-        # Data told to persuade (a figure and what it means for the customer) is narration by authority.
-        if "narration" not in out.parts and find(p.extra["data_point"], r.text):
-            out.detail = "authority"
-            out.parts["narration"] = out.parts["facts"]
     return out
 
 
