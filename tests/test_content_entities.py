@@ -99,6 +99,7 @@ def test_the_trained_component_finds_names_and_entity_regexes_and_labels_every_s
 
 def test_a_message_with_no_name_keeps_the_crf_entities(tmp_path):
     component = _trained(tmp_path)
-    message = Message(data={TEXT: "随便聊聊", ENTITIES: []})
+    crf = {"entity": "feature", "value": "座椅", "start": 3, "end": 5, "extractor": "CRFEntityExtractor"}
+    message = Message(data={TEXT: "随便聊聊座椅", ENTITIES: [dict(crf)]})
     [message] = component.process([message])
-    assert message.get(ENTITIES) == []
+    assert [(e["entity"], e["value"]) for e in message.get(ENTITIES)] == [("feature", "座椅")]
