@@ -4,6 +4,7 @@ was written for the test and not learned from training data: it is a defect (tes
 import re
 from typing import Dict, Iterable, List, Tuple
 
+from ..codes import TRUST_BREAKERS
 from ..content import load_yaml
 from ..learn.corpus import CorpusItem, load_frozen, training_items
 from ..reading.cues import compile_cue, cue_entries
@@ -53,24 +54,19 @@ def frozen_only_cues() -> List[Dict[str, object]]:
 
 # The trust-breaker cue lists (guide §9): each entry is one structure of a reply, so each must be seen in the
 # training items of at least two writers (the self-written corpus counts as one) or it memorises one writer.
-TRUST_BREAKER_LISTS = (
-    "contradict",
-    "blame",
-    "belittle_competitor",
-    "belittle_customer",
-    "pressure",
-    "dismissive",
-    "hospitality",
-)
+TRUST_BREAKER_LISTS = tuple(c for c in TRUST_BREAKERS if c != "off_topic") + ("hospitality",)  # off_topic has no list
 
 
 def thin_trust_breaker_cues(min_writers: int = 2) -> List[Dict[str, object]]:
     """Trust-breaker cue entries matched by the training items of fewer than `min_writers` writers."""
     items = training_items(include_corrections=False)
-    texts = [(it.group, normalise(t)) for it in items for t in (it.reply, it.context) if t]
+    texts = [(it.group, normalise(it.reply)) for it in items]  # what consultants said, not the customers' lines
     anti = load_yaml("phrases/skills.yml")["anti_patterns"]
+    # A list is held to two writers only where two training writers used that breaker (labelled `anti`):
+    # belittle_competitor has one writer's example so far, so only the frozen-only check applies to it.
+    used_by = {code: {it.group for it in items if it.anti and code in it.anti} for code in TRUST_BREAKERS}
     thin: List[Dict[str, object]] = []
-    for code in TRUST_BREAKER_LISTS:
+    for code in (c for c in TRUST_BREAKER_LISTS if c == "hospitality" or len(used_by[c]) >= min_writers):
         for i, cue in enumerate(anti[code]):
             pattern = re.compile(compile_cue(cue, f"anti_patterns.{code}[{i}]"))
             writers = sorted({group for group, t in texts if pattern.search(t)})
