@@ -4,6 +4,7 @@ words (a firm but polite refusal, a true deadline with a free choice, a fact-bas
 answer, hospitality while the customer thinks) do not."""
 import pytest
 
+from ssp_coach.codes import TRUST_BREAKERS
 from ssp_coach.reading import read_turn
 from ssp_coach.reading.phrases import load_cues
 from ssp_coach.scoring import score_turn
@@ -64,6 +65,11 @@ HARD_NEGATIVES = [
     ("好的，我去给您倒杯水，您慢慢想。", "你让我想想。", "closing"),
     ("外面挺热的吧？先进来坐，喝点什么？", "", "reception"),
     ("您这身打扮真精神，今天是专门来试驾的吧？我把车钥匙拿来。", "", "reception"),
+    # finance and needs talk that shares words with hindsight blame, money put-downs, brush-offs and sneers
+    ("您要是早上方便，可以过来试驾，那时候路上车少。", "", "phone"),
+    ("您收入要是比较稳定，可以考虑三年分期，压力小一些。", "一次付清有点紧。", "negotiation"),
+    ("您看哪款车不错？我按您说的预算给您挑两台。", "", "needs"),
+    ("这都包含在落地价里了，还送您一年保养。", "落地还要加什么钱？", "negotiation"),
 ]
 
 
@@ -121,17 +127,10 @@ def test_never_having_driven_one_is_a_sneer_only_as_a_question():
     assert "belittle_customer" not in told.anti
 
 
-@pytest.mark.parametrize("reply, context, stage", [
-    ("您要是按揭的话，首付三成就行，月供大概两千八。", "贷款怎么算？", "negotiation"),
-    ("您要是早上方便，可以过来试驾，那时候路上车少。", "", "phone"),
-    ("您收入要是比较稳定，可以考虑三年分期，压力小一些。", "一次付清有点紧。", "negotiation"),
-    ("您看哪款车不错？我按您说的预算给您挑两台。", "", "needs"),
-    ("这都包含在落地价里了，还送您一年保养。", "落地还要加什么钱？", "negotiation"),
-])
-def test_ordinary_finance_and_needs_talk_is_not_a_trust_breaker(reply, context, stage):
-    from ssp_coach.codes import TRUST_BREAKERS
-
-    assert not set(read_turn(reply, context, stage, "social").anti) & set(TRUST_BREAKERS)
+def test_instalment_talk_is_no_hindsight_blame():
+    # 您要是…的话 shares its words with hindsight blame (您要是早…); its short figure is a bare price, not a breaker
+    r = read_turn("您要是按揭的话，首付三成就行，月供大概两千八。", "贷款怎么算？", "negotiation", "social")
+    assert not set(r.anti) & set(TRUST_BREAKERS)
 
 
 def test_every_anti_pattern_the_reading_reports_has_a_chinese_name_for_trainers():

@@ -23,17 +23,16 @@ def agreement() -> Dict[str, Dict[str, float]]:
     ids = sorted(set(a) & set(b))
     out: Dict[str, Dict[str, float]] = {}
     for key, codes in (("labels", PATTERN_CODES), ("fbi", FBI_PARTS), ("anti", TRUST_BREAKERS)):
-        rows = [i for i in ids if key in a[i] and key in b[i]]  # trust breakers were labelled in a later round
         for code in codes:
-            xa = [code in (a[i].get(key) or []) for i in rows]
-            xb = [code in (b[i].get(key) or []) for i in rows]
+            xa = [code in (a[i].get(key) or []) for i in ids]
+            xb = [code in (b[i].get(key) or []) for i in ids]
             name = code if key == "labels" else f"{key}.{code}"
             out[name] = {
                 "kappa": kappa(xa, xb),
-                "items": len(rows),
+                "items": len(ids),
                 "A": sum(xa),
                 "B": sum(xb),
-                "agree": sum(x == y for x, y in zip(xa, xb)) / len(rows) if rows else 0.0,
+                "agree": sum(x == y for x, y in zip(xa, xb)) / len(ids) if ids else 0.0,
             }
     none_a = [not (a[i].get("labels") or []) for i in ids]
     none_b = [not (b[i].get("labels") or []) for i in ids]
