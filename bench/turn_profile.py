@@ -242,9 +242,13 @@ async def run(model: str, sessions: int, lines: Sequence[str], profiler: Optiona
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.log_utils import configure_structlog
 
+    from rasa_addons import action_response, graph_runner
+
     # the log level `rasa run` uses by default (INFO): unconfigured, structlog prints every debug line
     configure_logging_and_warnings(logging.INFO)
     configure_structlog(logging.INFO)
+    action_response.install()  # as rasa_addons.launcher does for the served product
+    graph_runner.install()
     instrument()
     endpoints = AvailableEndpoints.read_endpoints(str(ROOT / endpoints_file))
     t0 = time.perf_counter()
@@ -292,6 +296,7 @@ def main(argv: Optional[List[str]] = None) -> None:
                         help="Rasa endpoints file: its tracker store is profiled (SQLite in a temporary folder)")
     parser.add_argument("--cprofile", type=int, default=0, metavar="N",
                         help="also print cProfile's N most expensive functions (cumulative)")
+    parser.add_argument("--cprofile-out", metavar="FILE", help="also save the cProfile statistics (pstats format)")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -310,6 +315,8 @@ def main(argv: Optional[List[str]] = None) -> None:
     if profiler:
         print(f"\ncProfile, top {args.cprofile} by cumulative time:")
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.cprofile)
+        if args.cprofile_out:
+            profiler.dump_stats(args.cprofile_out)
 
 
 if __name__ == "__main__":

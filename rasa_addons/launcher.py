@@ -9,6 +9,10 @@ hands that argument to Rasa's own CLI inside this process (sys.argv is rebuilt a
 It also bounds what one request may cost before Rasa sees it: SANIC_REQUEST_MAX_SIZE (default
 64 KiB; Sanic answers 413 to a larger body without reading it) and log lines cut at
 SSP_LOG_LINE_MAX characters (default 4000).
+
+Two per-turn costs of Rasa's own code are cut before it starts: the action server's answers are checked with a
+schema validator built once (rasa_addons/action_response.py), and the model's graphs run without dask's
+scheduler (rasa_addons/graph_runner.py).
 """
 import logging
 import os
@@ -65,6 +69,10 @@ def main(argv: Optional[List[str]] = None) -> None:
     truncate_log_records(int(os.environ.get("SSP_LOG_LINE_MAX", "4000")))
     from rasa.__main__ import main as rasa_main
 
+    from rasa_addons import action_response, graph_runner
+
+    action_response.install()
+    graph_runner.install()
     sys.argv = rasa_argv(args, token)
     rasa_main()
 

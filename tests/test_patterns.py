@@ -129,12 +129,12 @@ def test_a_broken_phrase_file_raises_a_located_content_error(tmp_path, monkeypat
 
     shutil.copytree(content_dir(), tmp_path / "content")
     path = tmp_path / "content" / "phrases" / "patterns.yml"
-    text = path.read_text(encoding="utf-8").replace("hostile_cues:", "hostile_cues_renamed:", 1)
+    text = path.read_text(encoding="utf-8").replace("negators:", "negators_renamed:", 1)
     path.write_text(text, encoding="utf-8")
     monkeypatch.setenv("SSP_CONTENT_DIR", str(tmp_path / "content"))
     phrases.load_phrasebook.cache_clear()
     try:
-        with pytest.raises(ContentError, match=r"patterns\.yml.*hostile_cues"):
+        with pytest.raises(ContentError, match=r"patterns\.yml.*negators"):
             phrases.load_phrasebook()
     finally:
         monkeypatch.undo()

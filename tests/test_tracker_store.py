@@ -103,3 +103,18 @@ def test_a_small_or_disabled_cache_stays_correct(tmp_path, size):
     tracker = talk(st, "a", 2)
     assert len(st._cache) <= size
     assert len(rows(path, "a")) == len(tracker.events) and tracker.get_slot("turns") == 2.0
+
+
+def test_sqlite_connections_are_kept_between_turns(tmp_path):
+    import sqlalchemy as sa
+
+    st = store(tmp_path / "t.db")
+    connects = []
+    sa.event.listen(st.engine, "connect", lambda *_: connects.append(1))
+    for n in range(1, 6):
+        tracker = talk(st, "a", n)
+        st._cache.clear()  # read back from the database each turn too
+    assert len(connects) <= 2  # not one per session (SQLAlchemy 1.4's default for a SQLite file)
+    with st.engine.connect() as connection:
+        assert connection.exec_driver_sql("pragma journal_mode").scalar() == "wal"
+    assert len(rows(tmp_path / "t.db", "a")) == len(tracker.events)

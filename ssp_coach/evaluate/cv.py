@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 from ..learn.corpus import CorpusItem, training_items
+from ..scoring import trust
 from ..scoring.engine import score_reply
 from ..scoring.fbi import model as fbi_model
 from ..scoring.patterns import classifier
@@ -23,7 +24,8 @@ def fold_of(item: CorpusItem, writers: Sequence[str], k: int = FOLDS) -> int:
 @contextmanager
 def fitted_on(items: List[CorpusItem]) -> Iterator[None]:
     """Score with models fitted on `items` only, inside the block."""
-    saved = classifier.OVERRIDE.get(), fbi_model.OVERRIDE.get()
+    saved = classifier.OVERRIDE.get(), fbi_model.OVERRIDE.get(), trust.OVERRIDE.get()
+    trust.OVERRIDE.set(trust.train(items))  # first: the pattern classifier's features ask it
     classifier.OVERRIDE.set(classifier.train(items))
     fbi_model.OVERRIDE.set(fbi_model.train(items))
     try:
@@ -31,6 +33,7 @@ def fitted_on(items: List[CorpusItem]) -> Iterator[None]:
     finally:
         classifier.OVERRIDE.set(saved[0])
         fbi_model.OVERRIDE.set(saved[1])
+        trust.OVERRIDE.set(saved[2])
 
 
 def cross_validate(items: Optional[List[CorpusItem]] = None, k: int = FOLDS) -> Tuple[List[CorpusItem], List[dict]]:

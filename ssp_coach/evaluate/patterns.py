@@ -17,6 +17,8 @@ def report(items: Sequence[CorpusItem], results: Sequence[dict], name: str) -> D
     fbi_pairs = {p: [(bool(r["fbi"].get(p)), p in (it.fbi or ())) for it, r in fbi_items] for p in FBI_PARTS}
     anti_items = [(it, r) for it, r in zip(items, results) if it.anti is not None]
     anti_pairs = {c: [(c in r["anti_patterns"], c in (it.anti or ())) for it, r in anti_items] for c in TRUST_BREAKERS}
+    # any trust breaker, as the scorer decides it (the reading's structures or the learned tone model)
+    anti_pairs["any"] = [(bool(r.get("hostile")), bool(it.anti)) for it, r in anti_items]
     negatives = [r for it, r in labelled if not it.labels]
     false_pos = sum(bool(r["techniques"]) for r in negatives)
     patterns = {c: with_interval(pairs) for c, pairs in pattern_pairs.items()}

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Set
 
 from ..reading import TurnReading
+from ..reading.phrases import load_cues
 
 
 @dataclass
@@ -42,7 +43,12 @@ class TurnView:
 
     @property
     def anti_patterns(self) -> List[str]:
-        return self.reading.anti_patterns
+        """The reading's anti-patterns; a reply the scorer judged hostile (its tone model) with no trust-breaking
+        structure found is answered as a dismissive one (the customer reacts to the tone)."""
+        found = list(self.reading.anti_patterns)
+        if self.assessment.get("hostile") and not load_cues().strike & set(found):
+            found.append("dismissive")
+        return found
 
     @property
     def techniques(self) -> List[str]:

@@ -35,7 +35,6 @@ class PatternPhrases:
 class PhraseBook:
     stopwords: frozenset
     negators: Pattern
-    hostile: Pattern
     patterns: Dict[str, PatternPhrases]
 
 
@@ -64,6 +63,5 @@ def load_phrasebook() -> PhraseBook:
     return PhraseBook(
         stopwords=frozenset(normalise(str(s)) for s in require(data, "stopwords", list, FILE)),
         negators=compile_cues(require(data, "negators", list, FILE), f"{FILE}: negators"),
-        hostile=compile_cues(require(data, "hostile_cues", list, FILE), f"{FILE}: hostile_cues"),
         patterns=book,
     )

@@ -17,6 +17,7 @@ from ...reading.phrases import load_cues
 from ...reading.questions import CHECK, CONSENT, INFO
 from ...reading.turn import Evidence
 from ...reading.units import CJK, cjk_count, clause_at
+from ..trust import sounds_hostile
 from .phrases import NARRATE_FORMS, PATTERN_CODES, load_phrasebook
 
 # Structural parts of each pattern, in course order (docs/design.md, Contract 1).
@@ -224,8 +225,9 @@ def _commit(r: TurnReading, p) -> RuleResult:
 
 
 def is_hostile(r: TurnReading) -> bool:
-    """Sarcasm or a put-down (patterns.yml hostile_cues), or a trust-breaking anti-pattern of the reading."""
-    return bool(load_cues().strike & set(r.anti)) or bool(find(load_phrasebook().hostile, r.text))
+    """A trust breaker (annotation guide §9): a trust-breaking structure of the reading, or the learned model
+    (scoring/trust.py) sure of the tone. Such a reply carries no technique (P5)."""
+    return bool(load_cues().strike & set(r.anti)) or sounds_hostile(r)
 
 
 def find_parts(r: TurnReading) -> Dict[str, RuleResult]:

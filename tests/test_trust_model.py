@@ -1,0 +1,79 @@
+"""ssp_coach.scoring.trust: the learned half of "does this reply break the customer's trust" (guide §9)."""
+import shutil
+
+import pytest
+
+from ssp_coach.learn.corpus import training_items
+from ssp_coach.reading import read_turn
+from ssp_coach.scoring import trust
+from ssp_coach.scoring.patterns.rules import is_hostile
+
+
+def reading(reply, context="", stage="negotiation", customer_type="social"):
+    return read_turn(reply, context, stage, customer_type)
+
+
+def test_it_learns_the_trust_breaker_labels_of_the_training_side():
+    labelled = [it for it in training_items(include_corrections=False) if it.anti is not None]
+    model = trust.train(labelled)
+    flagged = [model.probability(reading(it.reply, it.context, it.stage, it.customer_type)) >= trust.THRESHOLD
+               for it in labelled]
+    rude = [f for f, it in zip(flagged, labelled) if it.anti]
+    clean = [f for f, it in zip(flagged, labelled) if not it.anti]
+    assert len(rude) >= 100 and sum(rude) / len(rude) >= 0.8  # fitted, so well above the unseen-writer recall
+    assert sum(clean) / len(clean) <= 0.03
+
+
+@pytest.mark.parametrize("reply, context", [
+    ("哎呀您这人怎么这么磨叽。", "我再想想。"),
+    ("现在谁还买那个牌子啊，老土。", "我还看了另外一个牌子。"),
+])
+def test_a_rude_tone_no_structure_names_is_hostile(reply, context):
+    r = reading(reply, context)
+    assert not r.anti_patterns  # the reading names nothing ...
+    assert trust.sounds_hostile(r) and is_hostile(r)  # ... the tone model hears it
+
+
+@pytest.mark.parametrize("reply, context", [
+    ("您慢慢考虑，有什么拿不准的随时问我，我把配置单发您微信上。", "我再想想。"),
+    ("那个牌子的车也不错，您主要看重它哪一点？咱们可以对比着看看。", "我还看了另外一个牌子。"),
+    ("说实话，我自己是做不了主的，得去跟经理申请，您稍等我一下好吗？", "再便宜五千我就定。"),
+])
+def test_a_polite_reply_on_the_same_subject_is_not(reply, context):
+    assert not is_hostile(reading(reply, context))
+
+
+def test_cross_validation_can_put_its_own_model_in_place(monkeypatch):
+    class Always:
+        def probability(self, r):
+            return 1.0
+
+    token = trust.OVERRIDE.set(Always())
+    try:
+        assert trust.sounds_hostile(reading("您好，欢迎光临。"))
+    finally:
+        trust.OVERRIDE.reset(token)
+    assert not trust.sounds_hostile(reading("您好，欢迎光临。"))
+
+
+def test_the_cached_model_is_keyed_by_the_training_data_and_the_strike_list(tmp_path, monkeypatch):
+    from ssp_coach.paths import content_dir
+
+    shutil.copytree(content_dir(), tmp_path / "content")
+    monkeypatch.setenv("SSP_CONTENT_DIR", str(tmp_path / "content"))
+    monkeypatch.setenv("SSP_MODELS_DIR", str(tmp_path / "models"))
+    trust._cached_model.cache_clear()
+    try:
+        first = trust.training_hash()
+        trust.load_trust_model()
+        assert (tmp_path / "models" / f"trust-{first}.pkl").exists()
+        writer = next((tmp_path / "content" / "corpus" / "writers").glob("c*.yml"))
+        writer.write_text(writer.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+        second = trust.training_hash()
+        assert second != first
+        roleplay = tmp_path / "content" / "roleplay.yml"
+        roleplay.write_text(roleplay.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+        assert trust.training_hash() != second
+    finally:
+        monkeypatch.undo()
+        trust._cached_model.cache_clear()
