@@ -77,3 +77,41 @@ def test_the_cached_model_is_keyed_by_the_training_data_and_the_strike_list(tmp_
     finally:
         monkeypatch.undo()
         trust._cached_model.cache_clear()
+
+
+@pytest.mark.parametrize("reply, context, kinds", [
+    ("今天就定下来吧，我给您最低价，错过就没了！", "我就先了解一下。", ("pressure",)),
+    ("就您那点预算，还是看看二手的吧。", "我预算十万左右。", ("belittle_customer",)),
+])
+def test_the_kind_it_hears_is_the_likely_trust_breaker(reply, context, kinds):
+    assert trust.likely_kind(reading(reply, context)) in kinds
+
+
+def test_the_assessment_names_the_kind_only_when_no_structure_did():
+    from ssp_coach.scoring import score_turn
+
+    heard = score_turn(reading("哎呀您这人怎么这么磨叽。", "我再想想。"))
+    assert heard["hostile"] and heard["tone_breaker"] in ("dismissive", "belittle_customer")
+    named = score_turn(reading("您到底买不买？", "我再想想。"))
+    assert named["hostile"] and named["anti_patterns"] and named["tone_breaker"] is None
+    polite = score_turn(reading("您慢慢考虑，有问题随时找我。", "我再想想。"))
+    assert not polite["hostile"] and polite["tone_breaker"] is None
+
+
+def test_leave_one_writer_out_floor_of_any_trust_breaker():
+    """CI gate on held-out figures: each training writer's replies judged by a model fitted without that writer.
+    Measured when chosen: P 0.88 / R 0.58 / F1 0.70 (the reading's structures alone: P 0.94 / R 0.43 / F1 0.59)."""
+    from ssp_coach.evaluate.metrics import prf
+    from ssp_coach.reading.phrases import load_cues
+
+    items = [it for it in training_items(include_corrections=False) if it.anti is not None]
+    strike = load_cues().strike
+    pairs = []
+    for writer in sorted({it.group for it in items}):
+        model = trust.train([it for it in items if it.group != writer])
+        for it in (it for it in items if it.group == writer):
+            r = reading(it.reply, it.context, it.stage, it.customer_type)
+            found = bool(strike & set(r.anti)) or model.probability(r) >= trust.THRESHOLD
+            pairs.append((found, bool(it.anti)))
+    m = prf(pairs)
+    assert m["support"] >= 140 and m["precision"] >= 0.83 and m["f1"] >= 0.65, m

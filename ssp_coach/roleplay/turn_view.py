@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Set
 
 from ..reading import TurnReading
-from ..reading.phrases import load_cues
 
 
 @dataclass
@@ -43,11 +42,12 @@ class TurnView:
 
     @property
     def anti_patterns(self) -> List[str]:
-        """The reading's anti-patterns; a reply the scorer judged hostile (its tone model) with no trust-breaking
-        structure found is answered as a dismissive one (the customer reacts to the tone)."""
+        """The reading's anti-patterns, and the trust breaker the scorer's tone model heard when no structure of the
+        reading named one (the customer reacts to the tone)."""
         found = list(self.reading.anti_patterns)
-        if self.assessment.get("hostile") and not load_cues().strike & set(found):
-            found.append("dismissive")
+        tone = self.assessment.get("tone_breaker")
+        if isinstance(tone, str) and tone not in found:
+            found.append(tone)
         return found
 
     @property

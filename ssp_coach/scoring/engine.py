@@ -17,6 +17,7 @@ from .feedback import compose
 from .patterns.classifier import load_classifier
 from .patterns.phrases import load_phrasebook
 from .patterns.rules import KEY_PARTS, PARTS, find_parts, is_hostile, rule_features
+from .trust import likely_kind
 from .weights import ScoringConfig, load_scoring_config
 
 
@@ -30,6 +31,7 @@ def _empty_result(message: str) -> Dict[str, Any]:
         "closing": {"technique": None},
         "anti_patterns": [],
         "hostile": False,
+        "tone_breaker": None,
         "score": 0,
         "evidence": [],
         "missing": [{"label": "reply", "part": "text", "message": message}],
@@ -186,6 +188,7 @@ def score_turn(r: TurnReading) -> Dict[str, Any]:
         "closing": summary["closing"],
         "anti_patterns": anti,
         "hostile": hostile,
+        "tone_breaker": likely_kind(r) if hostile and not strike else None,
         "score": score,
         "evidence": evidence,
         "missing": missing,
