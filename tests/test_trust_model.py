@@ -56,7 +56,7 @@ def test_cross_validation_can_put_its_own_model_in_place(monkeypatch):
     assert not trust.sounds_hostile(reading("您好，欢迎光临。"))
 
 
-def test_the_cached_model_is_keyed_by_the_training_data_and_the_strike_list(tmp_path, monkeypatch):
+def test_the_cached_model_is_keyed_by_the_training_data_and_the_reading_cues(tmp_path, monkeypatch):
     from ssp_coach.paths import content_dir
 
     shutil.copytree(content_dir(), tmp_path / "content")
@@ -71,8 +71,8 @@ def test_the_cached_model_is_keyed_by_the_training_data_and_the_strike_list(tmp_
         writer.write_text(writer.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
         second = trust.training_hash()
         assert second != first
-        roleplay = tmp_path / "content" / "roleplay.yml"
-        roleplay.write_text(roleplay.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+        skills = tmp_path / "content" / "phrases" / "skills.yml"
+        skills.write_text(skills.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
         assert trust.training_hash() != second
     finally:
         monkeypatch.undo()
@@ -100,7 +100,7 @@ def test_the_assessment_names_the_kind_only_when_no_structure_did():
 
 def test_leave_one_writer_out_floor_of_any_trust_breaker():
     """CI gate on held-out figures: each training writer's replies judged by a model fitted without that writer.
-    Measured when chosen: P 0.88 / R 0.58 / F1 0.70 (the reading's structures alone: P 0.94 / R 0.43 / F1 0.59)."""
+    Measured when chosen: P 0.91 / R 0.80 / F1 0.85 (the reading's structures alone: P 0.97 / R 0.69 / F1 0.81)."""
     from ssp_coach.evaluate.metrics import prf
     from ssp_coach.reading.phrases import load_cues
 
@@ -114,4 +114,4 @@ def test_leave_one_writer_out_floor_of_any_trust_breaker():
             found = bool(strike & set(r.anti)) or model.probability(r) >= trust.THRESHOLD
             pairs.append((found, bool(it.anti)))
     m = prf(pairs)
-    assert m["support"] >= 140 and m["precision"] >= 0.83 and m["f1"] >= 0.65, m
+    assert m["support"] >= 140 and m["precision"] >= 0.85 and m["f1"] >= 0.78, m
