@@ -327,3 +327,20 @@ def test_adverbs_questions_and_plain_facts_about_the_customer_are_no_praise(repl
 def test_how_the_customer_acts_and_the_kind_of_person_still_count_as_praise():
     for reply in ("哥您爽快，我也不绕弯子。", "您是特别顾家的人，后排空间对您最重要。"):
         assert "praise" in score_reply(reply, "", "negotiation", "social")["techniques"], reply
+
+
+def test_tfidf_rows_are_the_vectorizers_own():
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from ssp_coach.learn.corpus import training_items
+    from ssp_coach.learn.linear import tfidf_rows
+
+    texts = [it.reply for it in training_items(include_corrections=False)[:300]]
+    unseen = ["您好，欢迎光临！", "这台车的后排空间很大，您家人坐着舒服。", "", "ABC 123"]
+    for options in ({"analyzer": "char", "ngram_range": (1, 3), "sublinear_tf": True},
+                    {"analyzer": "char", "ngram_range": (1, 2)}):
+        vectorizer = TfidfVectorizer(**options).fit(texts)
+        ours, theirs = tfidf_rows(vectorizer, texts[:50] + unseen), vectorizer.transform(texts[:50] + unseen)
+        assert sparse.isspmatrix_csr(ours) and ours.shape == theirs.shape
+        assert abs(ours - theirs).max() < 1e-12

@@ -34,7 +34,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..codes import TRUST_BREAKERS
 from ..learn.corpus import CorpusItem, training_items, training_sources
-from ..learn.linear import fit_per_label
+from ..learn.linear import fit_per_label, tfidf_rows
 from ..learn.model_cache import cached_model
 from ..paths import content_dir
 from ..reading import TurnReading, read_turn
@@ -61,7 +61,7 @@ class TrustModel:
 
     def _matrix(self, readings: List[TurnReading]):
         extra = sparse.csr_matrix(np.array([self.reading_features(r) for r in readings]))
-        return sparse.hstack([self.vectorizer.transform([r.text for r in readings]), extra]).tocsr()
+        return sparse.hstack([tfidf_rows(self.vectorizer, [r.text for r in readings]), extra]).tocsr()
 
     def probability(self, r: TurnReading) -> float:
         z = float((self._matrix([r]) @ self.weights)[0]) + self.bias
@@ -119,8 +119,22 @@ def _cached_model() -> TrustModel:
     return cached_model("trust", training_hash(), train)
 
 
+_last: tuple = (None, None, 0.0)  # (reading, model, probability): a turn asks about the same reading several times
+
+
+def hostility(r: TurnReading) -> float:
+    global _last
+    model = load_trust_model()
+    last = _last
+    if last[0] is r and last[1] is model:
+        return last[2]
+    p = model.probability(r)
+    _last = (r, model, p)
+    return p
+
+
 def sounds_hostile(r: TurnReading) -> bool:
-    return load_trust_model().probability(r) >= THRESHOLD
+    return hostility(r) >= THRESHOLD
 
 
 def likely_kind(r: TurnReading) -> str:

@@ -15,7 +15,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ...learn.corpus import training_items, training_sources
-from ...learn.linear import fit_per_label
+from ...learn.linear import fit_per_label, tfidf_rows
 from ...learn.model_cache import cached_model
 from ...paths import content_dir
 from ...reading import TurnReading, read_turn
@@ -41,7 +41,7 @@ class PatternClassifier:
 
     def _matrix(self, texts: List[str], feats: List[Dict[str, float]]):
         rules = np.array([[f[n] for n in self.rule_names] for f in feats]) * RULE_WEIGHT
-        return sparse.hstack([self.vectorizer.transform(texts), sparse.csr_matrix(rules)]).tocsr()
+        return sparse.hstack([tfidf_rows(self.vectorizer, texts), sparse.csr_matrix(rules)]).tocsr()
 
     def probabilities(self, a: TurnReading, feats: Dict[str, float]) -> Dict[str, float]:
         z = self._matrix([a.text], [feats]) @ self.weights + self.bias
