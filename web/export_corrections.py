@@ -25,11 +25,14 @@ def export(review_db_url: str) -> int:
 
 def retrain() -> None:
     """Load the scorer's models now (each retrains when its training data changed)."""
+    from ssp_coach.scoring import trust
     from ssp_coach.scoring.fbi import model as fbi_model
     from ssp_coach.scoring.patterns import classifier
 
+    trust._cached_model.cache_clear()
     classifier._cached_classifier.cache_clear()
     fbi_model._cached_fbi_model.cache_clear()
+    trust.load_trust_model()  # first: the pattern classifier's features ask it
     classifier.load_classifier()
     fbi_model.load_fbi_model()
 
