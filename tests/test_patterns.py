@@ -344,3 +344,27 @@ def test_tfidf_rows_are_the_vectorizers_own():
         ours, theirs = tfidf_rows(vectorizer, texts[:50] + unseen), vectorizer.transform(texts[:50] + unseen)
         assert sparse.isspmatrix_csr(ours) and ours.shape == theirs.shape
         assert abs(ours - theirs).max() < 1e-12
+
+
+# 反问法: a reassurance put to the customer is a check; the customer's needs read back and confirmed are not
+# (annotation guide RH1, G2: that is guide).
+@pytest.mark.parametrize("reply", [
+    "定金在提车前都能全额退，合同里写着，这样您心里踏实点没？",
+    "钥匙丢了也能用手机开门，出门再也不怕了，这下放心了吧？",
+])
+def test_a_reassurance_asked_back_is_a_check_question(reply):
+    assert "check_question" in find_parts(read_turn(reply, "", "presentation", "social"))["rhetorical"].parts
+
+
+@pytest.mark.parametrize("reply", [
+    "我确认一下：您要七座，预算二十万以内，周末常跑高速，对吧？",
+    "我捋一下哈，您主要市区通勤，想要省油，最好带倒车影像，是吧？",
+])
+def test_a_summary_of_the_customers_needs_confirmed_is_not_rhetorical(reply):
+    rules = find_parts(read_turn(reply, "", "needs", "social"))
+    assert "check_question" not in rules["rhetorical"].parts
+
+
+def test_a_point_made_after_a_summary_can_still_be_checked():
+    reply = "我确认一下：您要七座。那这台第三排能坐成人，全家出行一台车就够了，您说是不是？"
+    assert "check_question" in find_parts(read_turn(reply, "", "needs", "social"))["rhetorical"].parts

@@ -197,9 +197,20 @@ def _narrate(r: TurnReading, p) -> RuleResult:
     return out
 
 
+def _confirms_a_summary(r: TurnReading, check) -> bool:
+    """A summary of what the customer said (我确认一下：…… / 也就是说……) closed by the check in the same
+    sentence asks the customer to confirm their own needs (annotation guide RH1, G2)."""
+    q = r.question
+    if q.probe != "summarise" or not q.probe_span or q.probe_span[0] >= check.tail[0]:
+        return False
+    return not any(ch in "。!?;" for ch in r.text[q.probe_span[1] : check.tail[0]])
+
+
 def _rhetorical(r: TurnReading) -> RuleResult:
     out = RuleResult("rhetorical")
     checks = r.question.of(CHECK)
+    if checks and _confirms_a_summary(r, checks[-1]):
+        return out  # the customer's needs read back and confirmed: guide (G2), not the consultant's point
     if checks:
         last = checks[-1]
         out.parts["check_question"] = (last.tail[0], last.span[1])
