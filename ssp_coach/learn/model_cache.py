@@ -1,9 +1,11 @@
 """Models trained at first use and cached on disk under models/, keyed by a hash of their inputs."""
 
+import hashlib
 import os
 import pickle
 import tempfile
-from typing import Any, Callable
+from pathlib import Path
+from typing import Any, Callable, Iterable
 
 from ..paths import models_dir
 
@@ -30,3 +32,12 @@ def cached_model(prefix: str, key: str, train: Callable[[], Any]) -> Any:
     except OSError:
         pass  # read-only models dir: keep the in-memory model
     return model
+
+
+def files_key(version: str, paths: Iterable[Path]) -> str:
+    """A cache key for a model trained from these files (names and contents) by code of this feature version."""
+    h = hashlib.sha256(version.encode())
+    for path in paths:
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]

@@ -22,7 +22,6 @@ code over the same features, fitted on the replies that break trust), so the rol
 pushed close as pressure and to a sneer as a put-down.
 """
 
-import hashlib
 import math
 from contextvars import ContextVar
 from functools import lru_cache
@@ -35,7 +34,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from ..codes import TRUST_BREAKERS
 from ..learn.corpus import CorpusItem, training_items, training_sources
 from ..learn.linear import fit_per_label, tfidf_rows
-from ..learn.model_cache import cached_model
+from ..learn.model_cache import cached_model, files_key
 from ..paths import content_dir
 from ..reading import TurnReading, read_turn
 from ..reading.phrases import SKILLS_FILE
@@ -98,12 +97,8 @@ def train(items: Optional[List[CorpusItem]] = None) -> TrustModel:
 
 
 def training_hash() -> str:
-    h = hashlib.sha256(FEATURE_VERSION.encode())
-    for path in training_sources():
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
-    h.update((content_dir() / SKILLS_FILE).read_bytes())  # how the reading finds a question
-    return h.hexdigest()[:16]
+    # the skills file: how the reading finds a question
+    return files_key(FEATURE_VERSION, [*training_sources(), content_dir() / SKILLS_FILE])
 
 
 # Cross-validation (evaluate/cv.py) uses a model fitted on its folds instead of the cached one.

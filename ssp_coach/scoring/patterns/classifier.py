@@ -5,7 +5,6 @@ files, the phrase lists and this module's feature version, so editing the corpus
 Prediction is a single sparse product, well under a millisecond per reply.
 """
 
-import hashlib
 from contextvars import ContextVar
 from functools import lru_cache
 from typing import Dict, List
@@ -16,7 +15,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ...learn.corpus import training_items, training_sources
 from ...learn.linear import fit_per_label, tfidf_rows
-from ...learn.model_cache import cached_model
+from ...learn.model_cache import cached_model, files_key
 from ...paths import content_dir
 from ...reading import TurnReading, read_turn
 from ...reading.phrases import ACTS_FILE, SKILLS_FILE
@@ -96,13 +95,8 @@ def train(items=None, c: float = C) -> PatternClassifier:
 
 
 def training_hash() -> str:
-    h = hashlib.sha256(FEATURE_VERSION.encode())
-    for path in training_sources():
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
-    for rel in (PHRASES_FILE, SKILLS_FILE, ACTS_FILE):
-        h.update((content_dir() / rel).read_bytes())
-    return h.hexdigest()[:16]
+    phrases = [content_dir() / rel for rel in (PHRASES_FILE, SKILLS_FILE, ACTS_FILE)]
+    return files_key(FEATURE_VERSION, [*training_sources(), *phrases])
 
 
 # Cross-validation (evaluate/cv.py) scores with models fitted on its folds instead of the cached one.
