@@ -115,3 +115,11 @@ def test_leave_one_writer_out_floor_of_any_trust_breaker():
             pairs.append((found, bool(it.anti)))
     m = prf(pairs)
     assert m["support"] >= 140 and m["precision"] >= 0.85 and m["f1"] >= 0.78, m
+
+
+def test_the_kind_model_copes_with_a_code_no_training_reply_has():
+    labelled = [it for it in training_items(include_corrections=False) if it.anti is not None]
+    without = [it for it in labelled if "belittle_competitor" not in it.anti]
+    model = trust.train(without)
+    assert model.kind_bias[list(trust.TRUST_BREAKERS).index("belittle_competitor")] == -10.0
+    assert model.likely_kind(reading("今天就定下来吧，我给您最低价，错过就没了！", "我就先了解一下。")) == "pressure"

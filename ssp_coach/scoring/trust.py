@@ -39,7 +39,7 @@ from ..paths import content_dir
 from ..reading import TurnReading, read_turn
 from ..reading.phrases import SKILLS_FILE
 
-FEATURE_VERSION = "3"
+FEATURE_VERSION = "4"
 C = 10.0
 THRESHOLD = 0.6
 SHORT_CHARS = 15
@@ -87,12 +87,14 @@ def train(items: Optional[List[CorpusItem]] = None) -> TrustModel:
     weights, bias = fit_per_label([(x, y)], C)
     model.weights, model.bias = weights[:, 0], float(bias[0])
     hostile = np.flatnonzero(y)
-    kinds = [(x[hostile], np.array([code in labelled[i].anti for i in hostile], dtype=int)) for code in TRUST_BREAKERS]
-    if all(0 < k.sum() < len(k) for _, k in kinds):
-        model.kind_weights, model.kind_bias = fit_per_label(kinds, C)
-    else:  # too few labels to tell the kinds apart: the customer answers the tone as a brush-off
-        model.kind_weights = np.zeros((x.shape[1], len(TRUST_BREAKERS)))
-        model.kind_bias = np.array([float(code == "dismissive") for code in TRUST_BREAKERS])
+    kinds = [np.array([code in labelled[i].anti for i in hostile], dtype=int) for code in TRUST_BREAKERS]
+    # a code every hostile reply has, or none has, needs no regression (a fold of cross-validation may lack one)
+    fittable = [j for j, k in enumerate(kinds) if 0 < k.sum() < len(k)]
+    model.kind_weights = np.zeros((x.shape[1], len(TRUST_BREAKERS)))
+    model.kind_bias = np.array([10.0 if len(k) and k.all() else -10.0 for k in kinds])
+    if fittable:
+        weights, bias = fit_per_label([(x[hostile], kinds[j]) for j in fittable], C)
+        model.kind_weights[:, fittable], model.kind_bias[fittable] = weights, bias
     return model
 
 
