@@ -51,7 +51,7 @@ TAG = "_ssp_stored"  # attribute on a saved tracker: (newest row id, number of e
 class CachedSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, cache_size: int = DEFAULT_CACHE_SIZE, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.engine.dialect.name == "sqlite":
+        if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
             # SQLAlchemy 1.4 opens and closes a file database's connection for every session (NullPool), and
             # each new connection runs the pragmas: ~1 ms twice per turn. Keep connections in a pool instead
             # (Rasa uses the store from its one event-loop thread; the pool hands a connection to one user at a time).

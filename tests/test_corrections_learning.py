@@ -5,7 +5,7 @@ import pytest
 
 from ssp_coach.learn.corpus import training_items, training_sources
 from ssp_coach.learn.corrections import corrections_file, write_corrections
-from ssp_coach.scoring import score_reply
+from ssp_coach.scoring import score_reply, trust
 from ssp_coach.scoring.fbi import model as fbi_model
 from ssp_coach.scoring.patterns import classifier
 
@@ -20,6 +20,7 @@ PARAPHRASES = [
 
 
 def _clear():
+    trust._cached_model.cache_clear()
     classifier._cached_classifier.cache_clear()
     fbi_model._cached_fbi_model.cache_clear()
 

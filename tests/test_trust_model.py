@@ -100,7 +100,7 @@ def test_the_assessment_names_the_kind_only_when_no_structure_did():
 
 def test_leave_one_writer_out_floor_of_any_trust_breaker():
     """CI gate on held-out figures: each training writer's replies judged by a model fitted without that writer.
-    Measured when chosen: P 0.91 / R 0.80 / F1 0.85 (the reading's structures alone: P 0.97 / R 0.69 / F1 0.81)."""
+    Measured when chosen: P 0.91 / R 0.77 / F1 0.83 (the reading's structures alone: P 0.97 / R 0.69 / F1 0.81)."""
     from ssp_coach.evaluate.metrics import prf
     from ssp_coach.reading.phrases import load_cues
 
@@ -121,5 +121,5 @@ def test_the_kind_model_copes_with_a_code_no_training_reply_has():
     labelled = [it for it in training_items(include_corrections=False) if it.anti is not None]
     without = [it for it in labelled if "belittle_competitor" not in it.anti]
     model = trust.train(without)
-    assert model.kind_bias[list(trust.TRUST_BREAKERS).index("belittle_competitor")] == -10.0
+    assert model.kind_bias[list(trust.TONES).index("belittle_competitor")] == float("-inf")
     assert model.likely_kind(reading("今天就定下来吧，我给您最低价，错过就没了！", "我就先了解一下。")) == "pressure"

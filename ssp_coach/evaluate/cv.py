@@ -25,10 +25,10 @@ def fold_of(item: CorpusItem, writers: Sequence[str], k: int = FOLDS) -> int:
 def fitted_on(items: List[CorpusItem]) -> Iterator[None]:
     """Score with models fitted on `items` only, inside the block."""
     saved = classifier.OVERRIDE.get(), fbi_model.OVERRIDE.get(), trust.OVERRIDE.get()
-    trust.OVERRIDE.set(trust.train(items))  # first: the pattern classifier's features ask it
-    classifier.OVERRIDE.set(classifier.train(items))
-    fbi_model.OVERRIDE.set(fbi_model.train(items))
     try:
+        trust.OVERRIDE.set(trust.train(items))  # first: the pattern classifier's features ask it
+        classifier.OVERRIDE.set(classifier.train(items))
+        fbi_model.OVERRIDE.set(fbi_model.train(items))
         yield
     finally:
         classifier.OVERRIDE.set(saved[0])

@@ -19,6 +19,7 @@ from ...learn.model_cache import cached_model, files_key
 from ...paths import content_dir
 from ...reading import TurnReading, read_turn
 from ...reading.phrases import ACTS_FILE, SKILLS_FILE
+from .. import trust
 from .phrases import FILE as PHRASES_FILE
 from .phrases import PATTERN_CODES
 from .rules import find_parts, rule_features
@@ -96,7 +97,9 @@ def train(items=None, c: float = C) -> PatternClassifier:
 
 def training_hash() -> str:
     phrases = [content_dir() / rel for rel in (PHRASES_FILE, SKILLS_FILE, ACTS_FILE)]
-    return files_key(FEATURE_VERSION, [*training_sources(), *phrases])
+    # the hostile feature comes from the tone model: a new tone model or threshold retrains this one too
+    version = f"{FEATURE_VERSION}/{trust.training_hash()}/{trust.THRESHOLD}"
+    return files_key(version, [*training_sources(), *phrases])
 
 
 # Cross-validation (evaluate/cv.py) scores with models fitted on its folds instead of the cached one.
