@@ -27,3 +27,6 @@ TRUST_BREAKERS = (
     "dismissive",
     "off_topic",
 )
+# The trust breakers a reply's own words show. off_topic is one by the stage and what the customer just asked
+# (guide §9, G3): the reading decides it from small talk and the stage, with no cue list, and no model learns it.
+WORDED_TRUST_BREAKERS = tuple(code for code in TRUST_BREAKERS if code != "off_topic")

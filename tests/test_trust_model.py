@@ -3,6 +3,7 @@ import shutil
 
 import pytest
 
+from ssp_coach.codes import WORDED_TRUST_BREAKERS
 from ssp_coach.learn.corpus import training_items
 from ssp_coach.reading import read_turn
 from ssp_coach.scoring import trust
@@ -121,5 +122,5 @@ def test_the_kind_model_copes_with_a_code_no_training_reply_has():
     labelled = [it for it in training_items(include_corrections=False) if it.anti is not None]
     without = [it for it in labelled if "belittle_competitor" not in it.anti]
     model = trust.train(without)
-    assert model.kind_bias[list(trust.TONES).index("belittle_competitor")] == float("-inf")
+    assert model.kind_bias[list(WORDED_TRUST_BREAKERS).index("belittle_competitor")] == float("-inf")
     assert model.likely_kind(reading("今天就定下来吧，我给您最低价，错过就没了！", "我就先了解一下。")) == "pressure"

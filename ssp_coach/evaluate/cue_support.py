@@ -4,7 +4,7 @@ was written for the test and not learned from training data: it is a defect (tes
 import re
 from typing import Dict, Iterable, List, Tuple
 
-from ..codes import TRUST_BREAKERS
+from ..codes import TRUST_BREAKERS, WORDED_TRUST_BREAKERS
 from ..content import load_yaml
 from ..learn.corpus import CorpusItem, load_frozen, training_items
 from ..reading.cues import compile_cue, cue_entries
@@ -54,7 +54,7 @@ def frozen_only_cues() -> List[Dict[str, object]]:
 
 # The trust-breaker cue lists (guide §9): each entry is one structure of a reply, so each must be seen in the
 # training items of at least two writers (the self-written corpus counts as one) or it memorises one writer.
-TRUST_BREAKER_LISTS = tuple(c for c in TRUST_BREAKERS if c != "off_topic") + ("hospitality",)  # off_topic has no list
+TRUST_BREAKER_LISTS = WORDED_TRUST_BREAKERS + ("hospitality",)
 
 
 def thin_trust_breaker_cues(min_writers: int = 2) -> List[Dict[str, object]]:

@@ -24,8 +24,9 @@ def fit_per_label(problems: Iterable[Tuple[object, np.ndarray]], c: float) -> Tu
 
 def tfidf_rows(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> sparse.csr_matrix:
     """`vectorizer.transform(texts)` of a fitted vectorizer, without its fitted-check: scikit-learn 1.1 rebuilds
-    the whole idf vector from its diagonal matrix on every call to check it (0.8 ms of a 4 ms reply, for each of
-    the three models). Same steps: counts, sublinear tf, idf, norm (tests/test_patterns.py compares them)."""
+    the whole idf vector from its diagonal matrix on every call to check it (0.8 ms of a 4 ms reply, for the
+    pattern classifier and again for the tone model; the FBI model scores through its own per-clause path,
+    FbiModel._ngram_row). Same steps: counts, sublinear tf, idf, norm (tests/test_patterns.py compares them)."""
     rows = CountVectorizer.transform(vectorizer, texts).astype(np.float64)
     weights = vectorizer._tfidf
     if weights.sublinear_tf:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Dict, FrozenSet, Pattern, Tuple
 
-from ..codes import FBI_PARTS, TRUST_BREAKERS
+from ..codes import FBI_PARTS, WORDED_TRUST_BREAKERS
 from ..content import ContentError, load_yaml, require
 from ..text import normalise
 from .cues import compile_cues
@@ -29,9 +29,8 @@ CHECK_STRUCTURE = ("about_customer", "bare_check")
 STEPS = (1, 2, 3, 4)
 OBJECTION_TECHNIQUES = ("ignore", "deny", "defer", "transfer", "prevention", "comparison")
 CLOSING_TECHNIQUES = ("if_then", "step_by_step", "alternative", "assumptive", "future_event", "ask_wait")
-# the anti-patterns read from cue lists: the trust breakers people label (off_topic is read from small talk and
-# the stage instead), and two the reading decides alone
-ANTI_LIST_CODES = tuple(c for c in TRUST_BREAKERS if c != "off_topic") + ("noisy_engine", "vague_claim")
+# the anti-patterns read from cue lists: the trust breakers a reply's words show, and two the reading decides alone
+ANTI_LIST_CODES = WORDED_TRUST_BREAKERS + ("noisy_engine", "vague_claim")
 ANTI_CODES = ANTI_LIST_CODES + ("bare_price", "lecture", "off_topic")
 ACTS = (
     "greet",

@@ -16,7 +16,7 @@ C 10: threshold 0.6 P 0.91 / R 0.80 / F1 0.85 (15 of the 44 caught, 8 of 1297 cl
 0.89 / 0.83 / 0.86 (19, 11); 0.4: 0.85 / 0.86 / 0.86 (24, 18). With the structure as a feature, 0.4: 0.97 /
 0.77 / 0.86 but only 11 of the 44. C 4 was alike; the customer's line as extra n-grams lower. Every detection
 hides the reply's techniques (P5), so precision comes first: 0.6. Off-topic chat is then left out of what it
-learns (TONES, below): 0.91 / 0.77 / 0.83, with off_topic left to the reading.
+learns (codes.WORDED_TRUST_BREAKERS): 0.91 / 0.77 / 0.83, with off_topic left to the reading.
 
 When only this model hears a trust breaker, `likely_kind` says which one it most likely is (one regression per
 code over the same features, fitted on the replies that break trust), so the role-play customer reacts to a
@@ -32,7 +32,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from ..codes import TRUST_BREAKERS
+from ..codes import WORDED_TRUST_BREAKERS
 from ..learn.corpus import CorpusItem, training_items, training_sources
 from ..learn.linear import fit_per_label, tfidf_rows
 from ..learn.model_cache import cached_model, files_key
@@ -44,9 +44,6 @@ FEATURE_VERSION = "5"
 C = 10.0
 THRESHOLD = 0.6
 SHORT_CHARS = 15
-# Off-topic chat is a trust breaker by the stage and what the customer just asked (guide §9, G3), not by its words:
-# the reading decides it; the model hears the others.
-TONES = tuple(code for code in TRUST_BREAKERS if code != "off_topic")
 
 
 class TrustModel:
@@ -74,7 +71,7 @@ class TrustModel:
         """The trust breaker (guide §9 code) a hostile reply most likely is, for the customer's reaction when no
         structure of the reading named it."""
         z = np.asarray(self._matrix([r]) @ self.kind_weights).ravel() + self.kind_bias
-        return TONES[int(np.argmax(z))]
+        return WORDED_TRUST_BREAKERS[int(np.argmax(z))]
 
 
 def train(items: Optional[List[CorpusItem]] = None) -> TrustModel:
@@ -86,15 +83,15 @@ def train(items: Optional[List[CorpusItem]] = None) -> TrustModel:
     vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
     vectorizer.fit([r.text for r in readings])
     model = TrustModel(vectorizer, np.zeros(0), 0.0)
-    y = np.array([bool(set(it.anti or ()) - {"off_topic"}) for it in labelled], dtype=int)
+    y = np.array([bool(set(it.anti or ()) & set(WORDED_TRUST_BREAKERS)) for it in labelled], dtype=int)
     x = model._matrix(readings)
     weights, bias = fit_per_label([(x, y)], C)
     model.weights, model.bias = weights[:, 0], float(bias[0])
     hostile = np.flatnonzero(y)
-    kinds = [np.array([code in (labelled[i].anti or ()) for i in hostile], dtype=int) for code in TONES]
+    kinds = [np.array([code in (labelled[i].anti or ()) for i in hostile], dtype=int) for code in WORDED_TRUST_BREAKERS]
     # a code every hostile reply has, or none has, needs no regression (a fold of cross-validation may lack one)
     fittable = [j for j, k in enumerate(kinds) if 0 < k.sum() < len(k)]
-    model.kind_weights = np.zeros((x.shape[1], len(TONES)))
+    model.kind_weights = np.zeros((x.shape[1], len(WORDED_TRUST_BREAKERS)))
     model.kind_bias = np.array([np.inf if len(k) and k.all() else -np.inf for k in kinds])
     if fittable:
         weights, bias = fit_per_label([(x[hostile], kinds[j]) for j in fittable], C)

@@ -17,7 +17,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ...codes import FBI_PARTS
 from ...learn.corpus import training_items
-from ...learn.linear import fit_per_label, tfidf_rows
+from ...learn.linear import fit_per_label
 from ...learn.model_cache import cached_model
 from ...paths import content_dir
 from ...reading.cues import find_all
@@ -96,7 +96,7 @@ class FbiModel:
 
     def _matrix(self, texts: Sequence[str]):
         dense = np.array([dense_features(t) for t in texts])
-        return sparse.hstack([tfidf_rows(self.vectorizer, texts), sparse.csr_matrix(dense)]).tocsr()
+        return sparse.hstack([self.vectorizer.transform(texts), sparse.csr_matrix(dense)]).tocsr()
 
     def _ngram_row(self, text: str) -> np.ndarray:
         """tf-idf(text) @ n-gram weights, computed directly: sklearn's sparse path costs ~1 ms per call,
