@@ -68,6 +68,7 @@ def test_card_is_offered_filled_corrected_and_graded(stack):
     assert "重新填写“TMD" in _coach(corrected) and spec.field("card_tmd").prompt in _coach(corrected)
     back = stack.say(sender, "未了解")
     assert spec.field("card_next_date").prompt in _coach(back)   # then the form goes on where it was
+    typed_on = dt.date.today()
     stack.say(sender, "明天")
     done = stack.say(sender, "发一份配置对比表")
     assert "A卡（购车意向记录表）" in _coach(done) and "得分" in _coach(done)
@@ -78,7 +79,8 @@ def test_card_is_offered_filled_corrected_and_graded(stack):
     assert card["status"] == "complete" and card["roleplay_id"] == slots["roleplay_id"]
     entries = {e["field"]: e["value"] for e in card["entries"]}
     assert entries["card_tmd"] == "未了解" and card["level"] == "P3"
-    assert card["next_date"] == (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    tomorrow = {(day + dt.timedelta(days=1)).isoformat() for day in (typed_on, dt.date.today())}
+    assert card["next_date"] in tomorrow   # "明天" of the day it was typed on, even across midnight
     status = {(r["field"], r["topic"]): r["status"] for r in card["grade"]["fields"]}
     assert status[("card_rational_needs", "priorities")] == ("invented" if "priorities" not in revealed else "wrong")
     if "usage" in revealed:
