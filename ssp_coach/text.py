@@ -29,12 +29,81 @@ def to_simplified(text: str) -> str:
     return "".join(_char_t2s(ch) for ch in text)
 
 
+# Hong Kong consultants write Cantonese words in Traditional script (唔使, 有冇, 幾多, 我哋). Each is read as the
+# Mandarin word of the same length, so every cue and model written for Mandarin reads them too. Only words
+# that are Cantonese and nothing else in Mandarin are mapped (係 is kept in 關係, 呢 as a sentence particle).
+_CANTONESE = (
+    ("唔該", "谢谢"),
+    ("唔使", "不用"),
+    ("唔駛", "不用"),
+    ("得唔得閒", "有没有空"),
+    ("得閒", "有空"),
+    ("得唔得", "行不行"),
+    ("係咪", "是不"),
+    ("點解", "为何"),
+    ("點樣", "怎样"),
+    ("點算", "怎办"),
+    ("乜嘢", "什么"),
+    ("咩嘢", "什么"),
+    ("咁樣", "这样"),
+    ("而家", "现在"),
+    ("琴日", "昨天"),
+    ("聽日", "明天"),
+    ("朝早", "上午"),
+    ("下晝", "下午"),
+    ("晏晝", "中午"),
+    ("幾多", "多少"),
+    ("邊度", "哪里"),
+    ("邊個", "哪个"),
+    ("邊位", "哪位"),
+    ("邊間", "哪家"),
+    ("邊架", "哪辆"),
+    ("啱啱", "刚刚"),
+    ("唔", "不"),
+    ("冇", "没"),
+    ("嘅", "的"),
+    ("咗", "了"),
+    ("喺", "在"),
+    ("啲", "些"),
+    ("咩", "啥"),
+    ("乜", "啥"),
+    ("佢", "他"),
+    ("哋", "们"),
+    ("嗰", "那"),
+    ("睇", "看"),
+    ("俾", "给"),
+    ("畀", "给"),
+    ("嚟", "来"),
+    ("揸", "开"),
+    ("諗", "想"),
+    ("攰", "累"),
+    ("慳", "省"),
+    ("搵", "找"),
+    ("攞", "拿"),
+    ("啱", "对"),
+    ("掂", "定"),
+    (r"(?<![關联聯體体干幹維维])係", "是"),
+    (r"(?<![裁夏介])仲(?![裁夏介])", "还"),
+    (r"呢(?=[架個个度款部啲位次排間间])", "这"),
+)
+_CANTONESE_RE = re.compile("|".join(f"(?:{pattern})" for pattern, _ in _CANTONESE))
+_CANTONESE_MANDARIN = {re.sub(r"\(\?<?[!=][^)]*\)", "", pattern): word for pattern, word in _CANTONESE}
+assert all(len(k) == len(v) for k, v in _CANTONESE_MANDARIN.items()), "same length keeps evidence offsets"
+
+
+def _cantonese_as_mandarin(text: str) -> str:
+    if not _CANTONESE_RE.search(text):
+        return text
+    return _CANTONESE_RE.sub(lambda m: _CANTONESE_MANDARIN[m.group(0)], text)
+
+
 def normalise(text: str) -> str:
-    """Same-length normalisation for matching: full-width ASCII folded, Traditional -> Simplified."""
+    """Same-length normalisation for matching: full-width ASCII folded, Cantonese words read as Mandarin,
+    Traditional -> Simplified."""
     folded = "".join(
         unicodedata.normalize("NFKC", ch) if len(unicodedata.normalize("NFKC", ch)) == 1 else ch for ch in text
     )
-    return to_simplified(folded)
+    return to_simplified(_cantonese_as_mandarin(folded))
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -102,6 +102,44 @@ def test_traditional_input_is_detected_and_spans_point_into_the_original():
     assert any("說的很有道理" in e["text"] or "有道理" in e["text"] for e in result["evidence"])
 
 
+def test_what_the_customer_just_said_shapes_the_opening_features():
+    from ssp_coach.scoring.patterns.rules import opens_with_acknowledgement, rule_features
+
+    reply = "也行，不过有几个常用功能我建议现在就过一遍，十分钟就够。"
+    to_view = read_turn(reply, "说明书我回家自己看就行。", "delivery", "social")
+    to_question = read_turn(reply, "这些功能要现在学吗？", "delivery", "social")
+    assert opens_with_acknowledgement(to_view) and not to_view.customer_asked and to_question.customer_asked
+    assert rule_features(to_view, find_parts(to_view))["opening_ack.to_a_view"] == 1.0
+    assert rule_features(to_question, find_parts(to_question))["opening_ack.to_a_view"] == 0.0
+    objection = read_turn("是贵一点，这个我认。我们多了两年质保。", "你们比别家贵三千。", "negotiation", "analytical")
+    assert rule_features(objection, find_parts(objection))["opening_ack.to_an_objection"] == 1.0
+    # one clause, or a long opening, is not an acknowledgement before more is said
+    assert not opens_with_acknowledgement(read_turn("好的。", "帮我倒杯水。"))
+    assert not opens_with_acknowledgement(read_turn("这款车百公里油耗五点二升左右，市区开也差不多。", "油耗多少？"))
+
+
+def test_cantonese_words_are_read_as_their_mandarin_words_with_offsets_kept():
+    from ssp_coach.text import normalise
+
+    pairs = {"你有冇興趣過來試吓？": "你有没兴趣过来试吓?", "我哋幾多錢都唔使講": "我们多少钱都不用讲",
+             "唔該，呢架車係咪新款？": "谢谢,这架车是不新款?", "仲有嗰個": "还有那个"}
+    for cantonese, mandarin in pairs.items():
+        assert normalise(cantonese) == mandarin
+    # words that are also Mandarin keep their meaning: 關係, 仲裁, the particle 呢, 三點
+    assert normalise("沒關係，仲裁呢？三點見") == "没关系,仲裁呢?三点见"
+
+
+def test_a_cantonese_consent_question_and_ultimatum_are_read_like_mandarin_ones():
+    invite, context = "今個月新款到咗，你得唔得閒過嚟試一試？", "係，邊位？"
+    assert read_turn(invite, context, "prospecting", "social").question.of("consent")
+    assert "commit" in detected(invite, context, "prospecting", "social")["techniques"]
+    reply = "唔買就算啦，想要呢款嘅人排到下個月。"
+    result = detected(reply, "太貴喇，我唔要。")
+    assert result["hostile"] and not result["techniques"]
+    for e in result["evidence"]:
+        assert reply[e["start"]:e["end"]] == e["text"]
+
+
 @pytest.mark.parametrize("reply, form", [
     ("这套悬挂就像一双好跑鞋，坑坑洼洼都帮您吸收掉了。", "metaphor"),
     ("这台发动机获得了中国心年度十佳发动机的称号，第三方测试的热效率超过百分之四十。", "authority"),

@@ -50,6 +50,7 @@ class TurnReading:
     text: str
     doc: Any  # spaCy Doc over `text`
     context: str  # the customer's previous line, normalised ('' when unknown)
+    customer_asked: bool = False  # that line asks something (else it states a view, a stance or a fact)
     stage: Optional[str] = None
     customer_type: Optional[str] = None
     intent: Optional[str] = None
@@ -130,6 +131,7 @@ def read_turn(
     r.sentences = sentences(text)
     r.clauses = clauses(text)
     r.question = read_questions(text, questions(text, r.sentences, cues.question_end), cues)
+    r.customer_asked = bool(ctx) and bool(questions(ctx, sentences(ctx), cues.question_end))
     r.objection = read_objection(text, ctx, objection_pending, r.question, cues)
     r.acts = read_acts(text, intent, cues)
     # An overview is a structure (what happens next + the customer's consent), not a single keyword.
@@ -147,7 +149,7 @@ def read_turn(
         r.small_talk,
         r.product_talk or price_talk,
         r.objection.customer_objects,
-        bool(ctx) and bool(questions(ctx, sentences(ctx), cues.question_end)),
+        r.customer_asked,
         cues,
     )
     if r.product_talk and cues.strike & set(r.anti):

@@ -258,6 +258,15 @@ def find_parts(r: TurnReading) -> Dict[str, RuleResult]:
     return results
 
 
+def opens_with_acknowledgement(r: TurnReading) -> bool:
+    """A short first clause with more said after it (对，… / 那挺好，… / 也行，不过…): where an acceptance of
+    the customer's view usually sits, whatever its words."""
+    if len(r.clauses) < 2:
+        return False
+    start, end = r.clauses[0]
+    return 0 < cjk_count(r.text[start:end]) <= 6
+
+
 def rule_features(r: TurnReading, results: Dict[str, RuleResult]) -> Dict[str, float]:
     """Numeric features for the classifier: parts present, disqualifying cues, question shape."""
     feats: Dict[str, float] = {}
@@ -281,6 +290,14 @@ def rule_features(r: TurnReading, results: Dict[str, RuleResult]) -> Dict[str, f
     feats["echo"] = min(len(echo_spans(r)), 3) / 3
     feats["product_talk"] = 1.0 if r.product_talk else 0.0
     n = cjk_count(r.text)
+    # What the customer just said shapes what a reply's opening does (guide A2/A5): an acknowledgement of a
+    # view or an objection may be agreement, one of a question or a request is not.
+    ack = opens_with_acknowledgement(r)
+    feats["context.question"] = 1.0 if r.customer_asked else 0.0
+    feats["context.objection"] = 1.0 if r.objection.customer_objects else 0.0
+    feats["opening_ack"] = 1.0 if ack else 0.0
+    feats["opening_ack.to_a_view"] = 1.0 if ack and r.context and not r.customer_asked else 0.0
+    feats["opening_ack.to_an_objection"] = 1.0 if ack and r.objection.customer_objects else 0.0
     feats["short"] = 1.0 if n < 15 else 0.0
     feats["long"] = 1.0 if n > 45 else 0.0
     return feats
