@@ -102,7 +102,7 @@ def test_traditional_input_is_detected_and_spans_point_into_the_original():
     assert any("說的很有道理" in e["text"] or "有道理" in e["text"] for e in result["evidence"])
 
 
-def test_what_the_customer_just_said_shapes_the_opening_features():
+def test_context_opening_and_question_topic_features():
     from ssp_coach.scoring.patterns.rules import opens_with_acknowledgement, rule_features
 
     reply = "也行，不过有几个常用功能我建议现在就过一遍，十分钟就够。"
@@ -113,6 +113,11 @@ def test_what_the_customer_just_said_shapes_the_opening_features():
     assert rule_features(to_question, find_parts(to_question))["opening_ack.to_a_view"] == 0.0
     objection = read_turn("是贵一点，这个我认。我们多了两年质保。", "你们比别家贵三千。", "negotiation", "analytical")
     assert rule_features(objection, find_parts(objection))["opening_ack.to_an_objection"] == 1.0
+    logistics = read_turn("您车停哪了？门口不能停。", "我开车来的。", "reception", "social")
+    needs = read_turn("您平时用车主要是上下班吗？", "我想看看SUV。", "needs", "social")
+    assert rule_features(logistics, find_parts(logistics))["question.info_without_topic"] == 1.0
+    assert rule_features(needs, find_parts(needs))["question.topic"] == 1.0
+    assert rule_features(needs, find_parts(needs))["question.info_without_topic"] == 0.0
     # one clause, or a long opening, is not an acknowledgement before more is said
     assert not opens_with_acknowledgement(read_turn("好的。", "帮我倒杯水。"))
     assert not opens_with_acknowledgement(read_turn("这款车百公里油耗五点二升左右，市区开也差不多。", "油耗多少？"))
@@ -193,7 +198,12 @@ def test_classifier_cache_is_keyed_by_the_training_data(tmp_path, monkeypatch):
         assert (tmp_path / "models" / f"patterns-{first}.pkl").exists()
         train_file = tmp_path / "content" / "corpus" / "train" / "patterns.yml"
         train_file.write_text(train_file.read_text(encoding="utf-8") + "\n# edited by a trainer\n", encoding="utf-8")
-        assert classifier.training_hash() != first
+        second = classifier.training_hash()
+        assert second != first
+        # the question topics are features too (question.topic): editing them retrains
+        topics = tmp_path / "content" / "question_topics.yml"
+        topics.write_text(topics.read_text(encoding="utf-8") + "\n# edited by a trainer\n", encoding="utf-8")
+        assert classifier.training_hash() != second
     finally:
         monkeypatch.undo()
         classifier._cached_classifier.cache_clear()

@@ -18,13 +18,13 @@ from ...learn.linear import fit_per_label, tfidf_rows
 from ...learn.model_cache import cached_model, files_key
 from ...paths import content_dir
 from ...reading import TurnReading, read_turn
-from ...reading.phrases import ACTS_FILE, SKILLS_FILE
+from ...reading.phrases import ACTS_FILE, SKILLS_FILE, TOPICS_FILE
 from .. import trust
 from .phrases import FILE as PHRASES_FILE
 from .phrases import PATTERN_CODES
 from .rules import find_parts, rule_features
 
-FEATURE_VERSION = "13"  # bump when features change so cached models are not reused
+FEATURE_VERSION = "14"  # bump when features change so cached models are not reused
 # The rule features enter unscaled and the regularisation is light (C): with rule features weighted 2 and
 # C = 10, leave-one-writer-out micro F1 was 0.805 and grouped-CV macro 0.880; with 1 and 30, 0.808 and 0.882
 # (rhetorical by-writer 0.80 -> 0.83), negatives' false techniques unchanged (0.047 CV, 0.063 by-writer).
@@ -96,7 +96,7 @@ def train(items=None, c: float = C) -> PatternClassifier:
 
 
 def training_hash() -> str:
-    phrases = [content_dir() / rel for rel in (PHRASES_FILE, SKILLS_FILE, ACTS_FILE)]
+    phrases = [content_dir() / rel for rel in (PHRASES_FILE, SKILLS_FILE, ACTS_FILE, TOPICS_FILE)]
     # the hostile feature comes from the tone model: a new tone model or threshold retrains this one too
     version = f"{FEATURE_VERSION}/{trust.training_hash()}/{trust.THRESHOLD}"
     return files_key(version, [*training_sources(), *phrases])

@@ -298,6 +298,11 @@ def rule_features(r: TurnReading, results: Dict[str, RuleResult]) -> Dict[str, f
     feats["opening_ack"] = 1.0 if ack else 0.0
     feats["opening_ack.to_a_view"] = 1.0 if ack and r.context and not r.customer_asked else 0.0
     feats["opening_ack.to_an_objection"] = 1.0 if ack and r.objection.customer_objects else 0.0
+    # Whether a question asks about the purchase (a needs topic of question_topics.yml, a probe) or is only
+    # logistics (您车停哪了? / 蓝牙配好了吗?), which leads the customer to reveal nothing (guide G5).
+    feats["question.topic"] = 1.0 if r.question.topics else 0.0
+    feats["question.probe"] = 1.0 if r.question.probe else 0.0
+    feats["question.info_without_topic"] = 1.0 if r.question.of("info") and not r.question.topics else 0.0
     feats["short"] = 1.0 if n < 15 else 0.0
     feats["long"] = 1.0 if n > 45 else 0.0
     return feats
