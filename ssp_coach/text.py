@@ -5,6 +5,7 @@ conversion keeps length for almost all input; when a phrase mapping changes leng
 per-character conversion, which always keeps a 1:1 offset mapping.
 """
 
+import hashlib
 import re
 import unicodedata
 from functools import lru_cache
@@ -30,71 +31,97 @@ def to_simplified(text: str) -> str:
 
 
 # Hong Kong consultants write Cantonese words in Traditional script (唔使, 有冇, 幾多, 我哋). Each is read as the
-# Mandarin word of the same length, so every cue and model written for Mandarin reads them too. Only words
-# that are Cantonese and nothing else in Mandarin are mapped (係 is kept in 關係, 呢 as a sentence particle).
-_CANTONESE = (
-    ("唔該", "谢谢"),
-    ("唔使", "不用"),
-    ("唔駛", "不用"),
-    ("得唔得閒", "有没有空"),
-    ("得閒", "有空"),
-    ("得唔得", "行不行"),
-    ("係咪", "是不"),
-    ("點解", "为何"),
-    ("點樣", "怎样"),
-    ("點算", "怎办"),
-    ("乜嘢", "什么"),
-    ("咩嘢", "什么"),
-    ("咁樣", "这样"),
-    ("而家", "现在"),
-    ("琴日", "昨天"),
-    ("聽日", "明天"),
-    ("朝早", "上午"),
-    ("下晝", "下午"),
-    ("晏晝", "中午"),
-    ("幾多", "多少"),
-    ("邊度", "哪里"),
-    ("邊個", "哪个"),
-    ("邊位", "哪位"),
-    ("邊間", "哪家"),
-    ("邊架", "哪辆"),
-    ("啱啱", "刚刚"),
-    ("唔", "不"),
-    ("冇", "没"),
-    ("嘅", "的"),
-    ("咗", "了"),
-    ("喺", "在"),
-    ("啲", "些"),
-    ("咩", "啥"),
-    ("乜", "啥"),
-    ("佢", "他"),
-    ("哋", "们"),
-    ("嗰", "那"),
-    ("睇", "看"),
-    ("俾", "给"),
-    ("畀", "给"),
-    ("嚟", "来"),
-    ("揸", "开"),
-    ("諗", "想"),
-    ("攰", "累"),
-    ("慳", "省"),
-    ("搵", "找"),
-    ("攞", "拿"),
-    ("啱", "对"),
-    ("掂", "定"),
-    (r"(?<![關联聯體体干幹維维])係", "是"),
-    (r"(?<![裁夏介])仲(?![裁夏介])", "还"),
-    (r"呢(?=[架個个度款部啲位次排間间])", "这"),
+# Mandarin word of the same length, so the cues and models written for Mandarin read them too. A word that
+# also occurs in Mandarin is mapped only where the Mandarin reading cannot be meant (not 係 in 關係 or 係數,
+# 仲 in 仲裁 or 不相伯仲, 點解 in 重點解決, 而家 in 然而家人, 邊位 in 路邊位置, the "hmm" 唔，…).
+# (Cantonese word, Mandarin word of the same length, what may not come before it, what may not come after it)
+CANTONESE_WORDS = (
+    ("唔該", "谢谢", "", ""),
+    ("唔使", "不用", "", ""),
+    ("唔駛", "不用", "", ""),
+    ("唔緊要", "不要紧", "", ""),
+    ("唔得閒", "没有空", "", ""),
+    ("得唔得閒", "有没有空", "", ""),
+    ("得閒", "有空", "", ""),
+    ("得唔得", "行不行", "", ""),
+    ("係咪", "是不", "", ""),
+    ("點解", "为何", "", "[決决釋释說说讀读答析]"),
+    ("點樣", "怎样", "", ""),
+    ("點算", "怎办", "", ""),
+    ("乜嘢", "什么", "", ""),
+    ("咩嘢", "什么", "", ""),
+    ("咁樣", "这样", "", ""),
+    ("而家", "现在", "然", ""),
+    ("琴日", "昨天", "", ""),
+    ("聽日", "明天", "", "[本語语]"),
+    ("朝早", "上午", "", ""),
+    ("下晝", "下午", "", ""),
+    ("晏晝", "中午", "", ""),
+    ("幾多", "多少", "", ""),
+    ("幾時", "何时", "", ""),
+    ("邊度", "哪里", "", "假"),
+    ("邊個", "哪个", "", ""),
+    ("邊位", "哪位", "", "置"),
+    ("邊間", "哪家", "", ""),
+    ("邊架", "哪辆", "", ""),
+    ("呢度", "这里", "", ""),
+    ("嗰度", "那里", "", ""),
+    ("啱啱", "刚刚", "", ""),
+    ("搞掂", "搞定", "", ""),
+    ("唔", "不", "", ""),  # only before a word (唔好); a 唔 on its own (唔，我再想想) is a "hmm"
+    ("冇", "没", "", ""),
+    ("嘅", "的", "", ""),
+    ("咗", "了", "", ""),
+    ("喺", "在", "", ""),
+    ("啲", "些", "", ""),
+    ("咩", "吗", "", ""),  # only at the end of a question (真係咩?); elsewhere 咩 asks "what", below
+    ("咩", "啥", "", ""),
+    ("乜", "啥", "", ""),
+    ("佢", "他", "", ""),
+    ("哋", "们", "", ""),
+    ("嗰", "那", "", ""),
+    ("睇", "看", "", ""),
+    ("俾", "给", "", ""),
+    ("畀", "给", "", ""),
+    ("嚟", "来", "", ""),
+    ("揸", "开", "", ""),
+    ("諗", "想", "", ""),
+    ("攰", "累", "", ""),
+    ("慳", "省", "", ""),
+    ("搵", "找", "", ""),
+    ("攞", "拿", "", ""),
+    ("啱", "对", "", ""),
+    ("係", "是", "[關联聯體体干幹維维]", "[數数]"),
+    ("仲", "还", "伯", "[裁夏介]"),
+    ("呢", "这", "", ""),  # only before a measure word (呢架車); elsewhere the particle 呢 stays, below
 )
-_CANTONESE_RE = re.compile("|".join(f"(?:{pattern})" for pattern, _ in _CANTONESE))
-_CANTONESE_MANDARIN = {re.sub(r"\(\?<?[!=][^)]*\)", "", pattern): word for pattern, word in _CANTONESE}
-assert all(len(k) == len(v) for k, v in _CANTONESE_MANDARIN.items()), "same length keeps evidence offsets"
+# where a word is mapped only in one position, instead of "may not come after"
+_ONLY_BEFORE = {
+    ("唔", "不"): r"[\u4e00-\u9fff]",
+    ("咩", "吗"): r"\s*(?:[?？!！。]|$)",
+    ("呢", "这"): "[架個个度款部啲位次排間间]",
+}
+# part of the learned models' cache keys: they are trained on normalised text
+NORMALISATION_KEY = hashlib.sha256(repr((CANTONESE_WORDS, sorted(_ONLY_BEFORE.items()))).encode()).hexdigest()[:12]
+
+
+def _cantonese_pattern(word: str, mandarin: str, not_before: str, not_after: str) -> str:
+    before = f"(?<!{not_before})" if not_before else ""
+    only = _ONLY_BEFORE.get((word, mandarin))
+    after = f"(?={only})" if only else (f"(?!{not_after})" if not_after else "")
+    return f"({before}{word}{after})"
+
+
+_CANTONESE_RE = re.compile("|".join(_cantonese_pattern(*entry) for entry in CANTONESE_WORDS))
+
+
+def _mandarin_word(match: "re.Match[str]") -> str:
+    # one capturing group per entry, none inside them: the group that matched names the entry
+    return CANTONESE_WORDS[(match.lastindex or 1) - 1][1]
 
 
 def _cantonese_as_mandarin(text: str) -> str:
-    if not _CANTONESE_RE.search(text):
-        return text
-    return _CANTONESE_RE.sub(lambda m: _CANTONESE_MANDARIN[m.group(0)], text)
+    return _CANTONESE_RE.sub(_mandarin_word, text)
 
 
 def normalise(text: str) -> str:

@@ -50,6 +50,8 @@ def test_a_corrected_phrasing_flips_after_retraining(private_dirs):
     assert path in training_sources() and classifier.training_hash() != before, "the file is in the cache key"
     assert sum(1 for it in training_items() if it.group == "corrections") == len(rows)
     assert sum(1 for it in training_items(include_corrections=False) if it.group == "corrections") == 0
+    # credited with a technique, so by the guide's P5 no trust breaker: the tone model learns that too
+    assert all(it.anti == () for it in training_items() if it.group == "corrections")
 
     _clear()  # what `make train` does: the next use retrains on the new key
     assert "praise" in _techniques(REPLY)

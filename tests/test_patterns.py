@@ -120,18 +120,24 @@ def test_context_opening_and_question_topic_features():
     assert rule_features(needs, find_parts(needs))["question.info_without_topic"] == 0.0
     # one clause, or a long opening, is not an acknowledgement before more is said
     assert not opens_with_acknowledgement(read_turn("好的。", "帮我倒杯水。"))
+    assert not opens_with_acknowledgement(read_turn("您好，欢迎光临，今天想看哪款车？", "我随便看看。"))
+    assert not opens_with_acknowledgement(read_turn("王先生，这台是今年的新款。", "这台是新款吗？"))
     assert not opens_with_acknowledgement(read_turn("这款车百公里油耗五点二升左右，市区开也差不多。", "油耗多少？"))
 
 
 def test_cantonese_words_are_read_as_their_mandarin_words_with_offsets_kept():
-    from ssp_coach.text import normalise
+    from ssp_coach.text import CANTONESE_WORDS, normalise, to_simplified
 
+    assert all(len(cantonese) == len(mandarin) for cantonese, mandarin, _, _ in CANTONESE_WORDS)
     pairs = {"你有冇興趣過來試吓？": "你有没兴趣过来试吓?", "我哋幾多錢都唔使講": "我们多少钱都不用讲",
-             "唔該，呢架車係咪新款？": "谢谢,这架车是不新款?", "仲有嗰個": "还有那个"}
+             "唔該，呢架車係咪新款？": "谢谢,这架车是不新款?", "仲有嗰個": "还有那个", "真係咩？": "真是吗?",
+             "你想睇咩車？": "你想看啥车?", "你得唔得閒？": "你有没有空?", "幾時到？": "何时到?"}
     for cantonese, mandarin in pairs.items():
         assert normalise(cantonese) == mandarin
-    # words that are also Mandarin keep their meaning: 關係, 仲裁, the particle 呢, 三點
-    assert normalise("沒關係，仲裁呢？三點見") == "没关系,仲裁呢?三点见"
+    # ordinary Mandarin (Taiwan Traditional or Simplified) keeps its words: only the script changes
+    for mandarin in ("沒關係，仲裁呢？三點見", "您自己掂量掂量", "風阻係數很低", "兩款不相伯仲", "重點解決油耗",
+                     "然而家人覺得太貴", "聽日本車主說", "停在路邊位置", "去海邊度假", "唔，我再考慮一下"):
+        assert normalise(mandarin) == to_simplified(mandarin).replace("，", ",").replace("？", "?")
 
 
 def test_a_cantonese_consent_question_and_ultimatum_are_read_like_mandarin_ones():

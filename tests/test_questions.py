@@ -243,3 +243,14 @@ def test_a_proposal_question_does_not_make_the_next_question_a_consent_request()
 
     r = score_reply("要不我们先去试驾？您平时主要跑高速还是市区？", "", "presentation", "social")
     assert {"commit", "guide"} <= set(r["techniques"])
+
+
+@pytest.mark.parametrize("reply, consent", [
+    ("新款到了，您这周末方便过来再看看吗？", True),
+    ("下周哪天有空过来一趟？", True),
+    ("今個月新款到咗，你得唔得閒過嚟試一試？", True),  # Cantonese: 得唔得閒 is 有没有空
+    ("您平时有空来店里保养吗？", False),  # a habit, not an invitation
+    ("您平时有没有空过来看看？", False),
+])
+def test_an_invitation_to_come_by_asks_consent(reply, consent):
+    assert bool(q(reply, "是，哪位？", "prospecting").of("consent")) == consent

@@ -101,7 +101,8 @@ def test_the_assessment_names_the_kind_only_when_no_structure_did():
 
 def test_leave_one_writer_out_floor_of_any_trust_breaker():
     """CI gate on held-out figures: each training writer's replies judged by a model fitted without that writer.
-    Measured when chosen (18 writers): P 0.89 / R 0.71 / F1 0.79 (the reading's structures alone: P 0.97 / R 0.53 / F1 0.69)."""
+    Measured when chosen on 18 writers: P 0.89 / R 0.71 / F1 0.79 (the reading's structures alone: P 0.97 / R 0.53);
+    on 22 writers (`ssp-coach evaluate --by-writer`, anti.any): P 0.89 / R 0.76 / F1 0.82."""
     from ssp_coach.evaluate.metrics import prf
     from ssp_coach.reading.phrases import load_cues
 

@@ -2,6 +2,7 @@
 items. `make train` exports them to corrections_file(); the scorer's models fold that file into their
 training data, and its content is part of their cache key, so a new correction retrains them."""
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional
 
@@ -45,4 +46,7 @@ def correction_items() -> List[CorpusItem]:
     if not path.exists():
         return []
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    return [item_from(raw, f"{path.name}: item {i + 1}", group="corrections") for i, raw in enumerate(data)]
+    items = [item_from(raw, f"{path.name}: item {i + 1}", group="corrections") for i, raw in enumerate(data)]
+    # A trainer who credits a reply with a technique says it breaks no trust (guide P5): the tone model learns
+    # that too, so slang praise it heard as rude (门儿清) is not hidden again after `make train`.
+    return [replace(it, anti=()) if it.anti is None and it.labels else it for it in items]

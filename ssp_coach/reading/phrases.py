@@ -24,6 +24,7 @@ CONSENT_STRUCTURE = (
     "step_choice",
     "hand_over",
     "proposal_lead",
+    "come_by",
 )
 CHECK_STRUCTURE = ("about_customer", "bare_check")
 STEPS = (1, 2, 3, 4)
@@ -70,6 +71,7 @@ class ReadingCues:
     step_choice: Pattern  # a choice between ways of taking the next step (转账还是刷卡)
     hand_over: Pattern  # a request that the customer do something for us (发给我, 推给……)
     proposal_lead: Pattern  # a sentence opening a proposal (要不……), whose question asks consent
+    come_by: Pattern  # whether the customer has time, or it suits them, to come by (方便过来……)
     about_customer: Pattern  # a clause whose subject is the customer (您平时……): a check of it asks a fact
     bare_check: Pattern  # a check tag on its own (对吧 / 是不是)
     probes: Dict[str, Pattern]

@@ -58,14 +58,20 @@ def _arranges(text: str, span: Span, cues: ReadingCues) -> bool:
     )
 
 
+def _invites_to_come(text: str, span: Span, cues: ReadingCues) -> bool:
+    """Asks whether it suits the customer to come by (您这周末方便过来再看看吗?), not about a habit."""
+    return bool(find(cues.come_by, text, *span) and not find(cues.habit, text, *span))
+
+
 def asks_consent(text: str, span: Span, tail: Span, cues: ReadingCues, after_proposal: bool = False) -> bool:
     """A consent phrase, or the structure of a request for a next step: a bare leave-asking tag, a meeting
-    being fixed, a choice between ways of taking the step, something the customer is asked to do for us, or a
-    question right after a proposal."""
+    being fixed, an invitation to come by, a choice between ways of taking the step, something the customer is
+    asked to do for us, or a question right after a proposal."""
     return bool(
         find(cues.consent, text, *span)
         or _asks_leave(text, span, tail, cues)
         or _arranges(text, span, cues)
+        or _invites_to_come(text, span, cues)
         or find(cues.step_choice, text, *span)
         or find(cues.hand_over, text, *span)
         or after_proposal

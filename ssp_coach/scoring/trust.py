@@ -45,6 +45,7 @@ from ..learn.model_cache import cached_model, files_key
 from ..paths import content_dir
 from ..reading import TurnReading, read_turn
 from ..reading.phrases import SKILLS_FILE
+from ..text import NORMALISATION_KEY
 
 FEATURE_VERSION = "5"
 C = 10.0
@@ -106,8 +107,8 @@ def train(items: Optional[List[CorpusItem]] = None) -> TrustModel:
 
 
 def training_hash() -> str:
-    # the skills file: how the reading finds a question
-    return files_key(FEATURE_VERSION, [*training_sources(), content_dir() / SKILLS_FILE])
+    # the skills file: how the reading finds a question; the normalisation: what text it learns from
+    return files_key(f"{FEATURE_VERSION}/{NORMALISATION_KEY}", [*training_sources(), content_dir() / SKILLS_FILE])
 
 
 # Cross-validation (evaluate/cv.py) uses a model fitted on its folds instead of the cached one.

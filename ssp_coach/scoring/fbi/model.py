@@ -23,7 +23,7 @@ from ...paths import content_dir
 from ...reading.cues import find_all
 from ...reading.phrases import SKILLS_FILE, load_cues
 from ...reading.units import clauses, questions, sentences
-from ...text import normalise
+from ...text import NORMALISATION_KEY, normalise
 
 FEATURE_VERSION = "9"
 # The cue features weigh little beside the n-grams: their own verdict comes in through RULE_VOTE. Weighted 1.5,
@@ -148,7 +148,7 @@ def train(items=None, c: float = C) -> FbiModel:
 
 
 def training_hash() -> str:
-    h = hashlib.sha256(FEATURE_VERSION.encode())
+    h = hashlib.sha256(f"{FEATURE_VERSION}/{NORMALISATION_KEY}".encode())
     for it in _training_items():
         h.update(repr((it.reply, it.fbi)).encode())
     h.update((content_dir() / SKILLS_FILE).read_bytes())

@@ -19,6 +19,7 @@ from ...learn.model_cache import cached_model, files_key
 from ...paths import content_dir
 from ...reading import TurnReading, read_turn
 from ...reading.phrases import ACTS_FILE, SKILLS_FILE, TOPICS_FILE
+from ...text import NORMALISATION_KEY
 from .. import trust
 from .phrases import FILE as PHRASES_FILE
 from .phrases import PATTERN_CODES
@@ -98,7 +99,7 @@ def train(items=None, c: float = C) -> PatternClassifier:
 def training_hash() -> str:
     phrases = [content_dir() / rel for rel in (PHRASES_FILE, SKILLS_FILE, ACTS_FILE, TOPICS_FILE)]
     # the hostile feature comes from the tone model: a new tone model or threshold retrains this one too
-    version = f"{FEATURE_VERSION}/{trust.training_hash()}/{trust.THRESHOLD}"
+    version = f"{FEATURE_VERSION}/{NORMALISATION_KEY}/{trust.training_hash()}/{trust.THRESHOLD}"
     return files_key(version, [*training_sources(), *phrases])
 
 

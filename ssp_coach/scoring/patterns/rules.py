@@ -264,7 +264,10 @@ def opens_with_acknowledgement(r: TurnReading) -> bool:
     if len(r.clauses) < 2:
         return False
     start, end = r.clauses[0]
-    return 0 < cjk_count(r.text[start:end]) <= 6
+    words = r.text[start:end].strip()
+    offset = start + len(r.text[start:end]) - len(r.text[start:end].lstrip())
+    # a form of address (王先生，…) or a greeting (您好，…) opens a reply without acknowledging anything
+    return 0 < cjk_count(words) <= 6 and not r.in_address(offset) and not find(load_cues().acts["greet"], words)
 
 
 def rule_features(r: TurnReading, results: Dict[str, RuleResult]) -> Dict[str, float]:
@@ -291,7 +294,9 @@ def rule_features(r: TurnReading, results: Dict[str, RuleResult]) -> Dict[str, f
     feats["product_talk"] = 1.0 if r.product_talk else 0.0
     n = cjk_count(r.text)
     # What the customer just said shapes what a reply's opening does (guide A2/A5): an acknowledgement of a
-    # view or an objection may be agreement, one of a question or a request is not.
+    # view or an objection may be agreement, one of a question or a request is not. (In a role-play the
+    # objection is the one still pending, which the customer may have raised a few turns back; in the corpus
+    # it is read from the customer's line.)
     ack = opens_with_acknowledgement(r)
     feats["context.question"] = 1.0 if r.customer_asked else 0.0
     feats["context.objection"] = 1.0 if r.objection.customer_objects else 0.0
