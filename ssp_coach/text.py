@@ -34,7 +34,7 @@ def to_simplified(text: str) -> str:
 # Mandarin word of the same length, so the cues and models written for Mandarin read them too. A word that
 # also occurs in Mandarin is mapped only where the Mandarin reading cannot be meant (not 係 in 關係 or 係數,
 # 仲 in 仲裁 or 不相伯仲, 點解 in 重點解決, 而家 in 然而家人, 邊位 in 路邊位置, the "hmm" 唔，…).
-# (Cantonese word, Mandarin word of the same length, what may not come before it, what may not come after it)
+# (Cantonese word, Mandarin word of the same length, what must or must not surround it, as regex lookarounds)
 CANTONESE_WORDS = (
     ("唔該", "谢谢", "", ""),
     ("唔使", "不用", "", ""),
@@ -45,36 +45,36 @@ CANTONESE_WORDS = (
     ("得閒", "有空", "", ""),
     ("得唔得", "行不行", "", ""),
     ("係咪", "是不", "", ""),
-    ("點解", "为何", "", "[決决釋释說说讀读答析]"),
+    ("點解", "为何", "", r"(?![決决釋释說说讀读答析])"),
     ("點樣", "怎样", "", ""),
     ("點算", "怎办", "", ""),
     ("乜嘢", "什么", "", ""),
     ("咩嘢", "什么", "", ""),
     ("咁樣", "这样", "", ""),
-    ("而家", "现在", "然", ""),
+    ("而家", "现在", r"(?<!然)", ""),
     ("琴日", "昨天", "", ""),
-    ("聽日", "明天", "", "[本語语]"),
+    ("聽日", "明天", "", r"(?![本語语])"),
     ("朝早", "上午", "", ""),
     ("下晝", "下午", "", ""),
     ("晏晝", "中午", "", ""),
     ("幾多", "多少", "", ""),
     ("幾時", "何时", "", ""),
-    ("邊度", "哪里", "", "假"),
+    ("邊度", "哪里", "", r"(?!假)"),
     ("邊個", "哪个", "", ""),
-    ("邊位", "哪位", "", "置"),
+    ("邊位", "哪位", "", r"(?!置)"),
     ("邊間", "哪家", "", ""),
     ("邊架", "哪辆", "", ""),
     ("呢度", "这里", "", ""),
     ("嗰度", "那里", "", ""),
     ("啱啱", "刚刚", "", ""),
     ("搞掂", "搞定", "", ""),
-    ("唔", "不", "", ""),  # only before a word (唔好); a 唔 on its own (唔，我再想想) is a "hmm"
+    ("唔", "不", "", r"(?=[\u4e00-\u9fff])"),  # only before a word (唔好); a 唔 on its own (唔，我再想想) is a "hmm"
     ("冇", "没", "", ""),
     ("嘅", "的", "", ""),
     ("咗", "了", "", ""),
     ("喺", "在", "", ""),
     ("啲", "些", "", ""),
-    ("咩", "吗", "", ""),  # only at the end of a question (真係咩?); elsewhere 咩 asks "what", below
+    ("咩", "吗", "", r"(?=\s*(?:[?？!！。]|$))"),  # only at the end of a question (真係咩?); elsewhere 咩 asks "what"
     ("咩", "啥", "", ""),
     ("乜", "啥", "", ""),
     ("佢", "他", "", ""),
@@ -91,32 +91,24 @@ CANTONESE_WORDS = (
     ("搵", "找", "", ""),
     ("攞", "拿", "", ""),
     ("啱", "对", "", ""),
-    ("係", "是", "[關联聯體体干幹維维]", "[數数]"),
-    ("仲", "还", "伯", "[裁夏介]"),
-    ("呢", "这", "", ""),  # only before a measure word (呢架車); elsewhere the particle 呢 stays, below
+    ("係", "是", r"(?<![關联聯體体干幹維维])", r"(?![數数])"),
+    ("仲", "还", r"(?<!伯)", r"(?![裁夏介])"),
+    (
+        "呢",
+        "这",
+        "",
+        r"(?=[架個个度款部啲位次排間间])",
+    ),  # only before a measure word (呢架車); elsewhere the particle 呢 stays
 )
-# where a word is mapped only in one position, instead of "may not come after"
-_ONLY_BEFORE = {
-    ("唔", "不"): r"[\u4e00-\u9fff]",
-    ("咩", "吗"): r"\s*(?:[?？!！。]|$)",
-    ("呢", "这"): "[架個个度款部啲位次排間间]",
-}
 # part of the learned models' cache keys: they are trained on normalised text
-NORMALISATION_KEY = hashlib.sha256(repr((CANTONESE_WORDS, sorted(_ONLY_BEFORE.items()))).encode()).hexdigest()[:12]
+NORMALISATION_KEY = hashlib.sha256(repr(CANTONESE_WORDS).encode()).hexdigest()[:12]
 
 
-def _cantonese_pattern(word: str, mandarin: str, not_before: str, not_after: str) -> str:
-    before = f"(?<!{not_before})" if not_before else ""
-    only = _ONLY_BEFORE.get((word, mandarin))
-    after = f"(?={only})" if only else (f"(?!{not_after})" if not_after else "")
-    return f"({before}{word}{after})"
-
-
-_CANTONESE_RE = re.compile("|".join(_cantonese_pattern(*entry) for entry in CANTONESE_WORDS))
+# one capturing group per entry, with no group inside: the group that matched names the entry
+_CANTONESE_RE = re.compile("|".join(f"({before}{word}{after})" for word, _, before, after in CANTONESE_WORDS))
 
 
 def _mandarin_word(match: "re.Match[str]") -> str:
-    # one capturing group per entry, none inside them: the group that matched names the entry
     return CANTONESE_WORDS[(match.lastindex or 1) - 1][1]
 
 
