@@ -226,6 +226,11 @@ def test_classifier_cache_is_keyed_by_the_training_data(tmp_path, monkeypatch):
     ("是吧，这个座椅是按亚洲人身形调的，坐一下午都不累。", "这座椅坐着挺舒服。"),  # affirming the remark first
     ("这事搁谁身上都着急，我现在就去催物流。", "车怎么还没到？"),
     ("您这个要求特别合理，落地价本来就该一项项列清楚。", "我要看每一项费用。"),  # the view evaluated
+    ("是我们没提前通知到位，让您白跑一趟，明天我把车给您送过去。", "我来了车还没好？"),  # the fault owned
+    ("实在抱歉，上午电话太多没接上，您说的那台白色我已经帮您查了。", "打了三次都没人接。"),
+    ("好，那您先忙，晚上我再给您发资料。", "我这会儿开会呢。"),  # the stance accepted (A5)
+    ("行，您慢慢转，我就在前台。", "我自己看就行。"),  # letting the customer look (A5a)
+    ("网上那个帖子我也看过，这个我不否认，老款确实有这问题。", "网上说你们车异响多。"),  # conceded
 ])
 def test_agreement_constructions_are_the_key_move(reply, context):
     rules = find_parts(read_turn(reply, context, "negotiation", "social"))
@@ -238,6 +243,7 @@ def test_agreement_constructions_are_the_key_move(reply, context):
     "您好，欢迎光临，里面请。",  # a greeting
     "不好意思，试驾前得先登记一下您的驾驶证。",  # an apology before a formality accepts no view
     "我给您算一下是吧？两驱版十六万。",  # 是吧 asked, not said first
+    "您先看一下这张配置表，第二页是价格。",  # 您先看 hands over a document, lets nobody browse
 ])
 def test_no_agreement_construction_in_lines_that_accept_nothing(reply):
     assert "agreement_phrase" not in find_parts(read_turn(reply, "这车太贵了。", "negotiation", "social"))["agree"].parts
@@ -265,6 +271,11 @@ def test_questions_about_the_paperwork_are_not_guiding(reply, is_guide):
     "李哥您真痛快，那我也不绕弯子了。",  # how the customer decides, no degree word needed
     "您儿子坐在驾驶位上那样子真可爱。",  # the customer's family
     "恭喜您！孩子考上重点高中，您平时没少费心吧。",  # congratulations on their news
+    "您这个打算很明智，先把旧车卖了再买新的，资金不压着。",  # the customer's plan evaluated
+    "您当初先做首保再上高速，这个决定太对了。",
+    "您跑了五家店再来，一听就是做足了功课的。",  # inferred from what they did
+    "论车队管理您肯定比我在行，我只说说车的部分。",  # deference to the customer's expertise
+    "还响吗？您这耳朵是真灵，那么小的声音都听出来了。",  # a 不 in the question before negates nothing
 ])
 def test_specific_praise_of_the_customer_is_the_key_move(reply):
     rules = find_parts(read_turn(reply, "我自己挑的。", "presentation", "social"))
@@ -277,6 +288,9 @@ def test_specific_praise_of_the_customer_is_the_key_move(reply):
     "这台车漆面真漂亮，您过来看看。",  # the car is the subject of the clause, even with 您 elsewhere
     "外观真漂亮，您喜欢吗？",
     "王哥，恭喜提车！钥匙先交给您。",  # congratulations on the purchase praise nobody
+    "这个功课您做过吗？没做也没关系，我给您讲。",  # asked, not praised
+    "您比我还懂？那您自己挑吧。",  # a sneer asked back
+    "您这个方案我们没法做。",  # the plan named, nothing praised
 ])
 def test_praise_of_the_car_or_a_question_is_not_praise(reply):
     assert "praise_phrase" not in find_parts(read_turn(reply, "", "presentation", "social"))["praise"].parts
