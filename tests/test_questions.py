@@ -173,6 +173,7 @@ def test_needs_questions_are_not_consent(reply):
     "电池质保八年，这个年限在同级里算长的，这个数据对您有说服力吗？",
     "保养一次三百几蚊，咁样计落系咪抵好多？",  # Cantonese
     "首付三成就能开走，每个月比租房还少，这样是不是安心多了？",
+    "这个档位偏软，我帮您调到运动模式，您再踩一脚，是不是跟得更紧了？",  # an offer whose effect is checked
 ])
 def test_explanations_closed_by_an_affirmation_question_are_checks(reply):
     assert q(reply, stage="presentation").items[-1].function == "check"
@@ -208,6 +209,8 @@ def test_look_alikes_of_a_request_are_not_consent(reply):
     "王哥，新车开着还顺手吧？",  # nothing said before it
     "刚才那段路不堵，您现在是上下班开得多吧？",  # the customer is the subject
     "首保快到了。您平时主要跑市区，对吧？",  # ……of the clause before a bare tag
+    "展会那天人多没聊透，您当时看的是那台银色的七座吧？",  # the customer's past choice
+    "您家四个孩子，周末出门是不是常常得把三排都坐满？",  # a habit of the customer's
 ])
 def test_checks_of_the_customer_ask_for_information(reply):
     assert q(reply).items[-1].function == "info"

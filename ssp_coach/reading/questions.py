@@ -87,8 +87,8 @@ def _function(text: str, span: Span, tail: Span, cues: ReadingCues, after_propos
 
 
 def _asks_a_fact(text: str, span: Span, tail: Span, cues: ReadingCues) -> bool:
-    """A check question with no point made before it, or about the customer (您平时……吧?), asks for a fact
-    of the customer or their view: guide, not rhetorical (annotation guide RH1, RH4, G7)."""
+    """A check question with no point made before it, about the customer (您平时……吧?) or about a habit
+    (是不是经常……?), asks for a fact of the customer or their view: guide, not rhetorical (guide RH1, RH4, G7)."""
     asked = tail
     if cues.bare_check.fullmatch(text[tail[0] : tail[1]].strip(" \t\u3000?!~～。")):
         previous = [c for c in clauses(text[: tail[0]]) if c[1] > span[0]]
@@ -96,7 +96,7 @@ def _asks_a_fact(text: str, span: Span, tail: Span, cues: ReadingCues) -> bool:
     if cjk_count(text[: asked[0]]) < NOTHING_SAID:
         return True
     start = asked[0] + len(text[asked[0] : asked[1]]) - len(text[asked[0] : asked[1]].lstrip())
-    return bool(cues.about_customer.match(text, start, asked[1]))
+    return bool(cues.about_customer.match(text, start, asked[1]) or find(cues.habit, text, *asked))
 
 
 def read_questions(text: str, spans: List[Span], cues: ReadingCues) -> QuestionReading:
