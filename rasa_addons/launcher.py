@@ -69,10 +69,12 @@ def main(argv: Optional[List[str]] = None) -> None:
     truncate_log_records(int(os.environ.get("SSP_LOG_LINE_MAX", "4000")))
     from rasa.__main__ import main as rasa_main
 
-    from rasa_addons import action_response, graph_runner
+    from rasa_addons import action_response, graph_runner, loaded_heap
 
     action_response.install()
     graph_runner.install()
+    if os.environ.get("SSP_GC_FREEZE", "1") != "0":
+        loaded_heap.install()
     sys.argv = rasa_argv(args, token)
     rasa_main()
 
