@@ -129,6 +129,9 @@ def test_clauses_also_end_at_chat_separators_but_not_inside_a_decimal():
     ("您平时上下班大概开多远呀", "open", "info"),  # open word + soft particle
     ("您家里几口人啊", "open", "info"),
     ("我把两种贷款方案都算好发您 您对比着看 行不", "closed", "consent"),  # tag question joins its proposal
+    ("报价单刚发您了 您一家大概几口人坐 我好推荐座位数", "open", "info"),  # voice-to-text: no mark at all
+    ("这台灰的还剩最后一辆 我先帮您压两天好不好", "closed", "consent"),  # a tag at the end
+    ("定金可以刷卡也可以转账 您是今天转还是周末来店里交", "closed", "consent"),
 ])
 def test_unpunctuated_chat_questions(reply, kind, function):
     last = q(reply).items[-1]
@@ -139,6 +142,8 @@ def test_unpunctuated_chat_questions(reply, kind, function):
     "我们呢 这周有个置换补贴",  # 呢 marking a topic
     "这个价格我也不",  # a cut-off 也不 is not a question
     "我们店周日也不休息 随时来",
+    "您哪天过来都行 我都在店里",  # an open word answered by 都: a statement
+    "您还是先跟家里商量一下",  # 还是 as "had better"
 ])
 def test_chat_statements_are_not_questions(reply):
     assert q(reply).items == []
