@@ -18,6 +18,7 @@ echo "==> where a role-play turn's CPU goes (Rasa in-process, actions in-process
 "$SSP_VENV/bin/python" bench/turn_profile.py --sessions "${SSP_PROFILE_SESSIONS:-2}"
 echo "==> role-play over REST: ssp-coach single process, scaled out (make run-scaled: SSP_BENCH_REPLICAS, default one"
 echo "    per core), and a plain \`rasa init\` bot, same client, same levels"
+[ "${SSP_BENCH_REPLICAS:-1}" = 0 ] || scripts/install_debian_packages.sh haproxy=/usr/sbin/haproxy
 "$SSP_VENV/bin/python" bench/roleplay_bench.py --train \
   --levels "${SSP_BENCH_LEVELS:-1,10,30,60}" --rounds "${SSP_BENCH_ROUNDS:-1}" "$@"
 echo "==> static files and chat during a trainer-login flood"

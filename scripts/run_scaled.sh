@@ -7,11 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-if ! command -v haproxy >/dev/null && [ ! -x /usr/sbin/haproxy ]; then
-  echo "==> installing HAProxy (Debian package haproxy)"
-  if [ "$(id -u)" = 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
-  $apt_get update -qq && DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq haproxy >/dev/null
-fi
+scripts/install_debian_packages.sh haproxy=/usr/sbin/haproxy
 export SSP_HAPROXY=${SSP_HAPROXY:-$(command -v haproxy || echo /usr/sbin/haproxy)}
 export SSP_ENDPOINTS=${SSP_ENDPOINTS:-$PWD/endpoints.scale.yml}
 source scripts/env.sh

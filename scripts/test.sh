@@ -8,15 +8,8 @@ scripts/setup.sh
 source scripts/env.sh
 
 # Debian packages the tests need: Chromium (browser tests) and HAProxy (the scaled-out run's proxy)
-missing=""
-[ -x /usr/bin/chromium ] || missing="$missing chromium fonts-noto-cjk"
-{ command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ]; } || missing="$missing haproxy"
-if [ -n "$missing" ]; then
-  echo "==> installing Debian packages:$missing"
-  if [ "$(id -u)" = 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
-  # shellcheck disable=SC2086 # one word per package
-  $apt_get update -qq && DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq $missing >/dev/null
-fi
+scripts/install_debian_packages.sh chromium=/usr/bin/chromium fonts-noto-cjk=/usr/bin/chromium \
+  haproxy=/usr/sbin/haproxy
 
 # axe-core (accessibility checks in the browser tests), pinned, into a git-ignored folder
 AXE_VERSION=4.10.2
