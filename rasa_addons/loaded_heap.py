@@ -4,7 +4,9 @@ Python's cyclic garbage collector.
 Python's full collection walks every tracked object; after the model is loaded those are millions, and each full
 collection then pauses the event loop, with every trainee waiting on it. Frozen objects are never walked again
 (gc.freeze); what a turn creates is still collected as before. `install()` wraps the listener that loads the
-agent, so the freeze happens once the model is in memory and before the first trainee is served.
+agent, so the freeze happens once the model is in memory and before the first trainee is served; the action
+server freezes after its warm-up (actions/roleplay_actions.py). SSP_GC_FREEZE=0 turns both off, for measuring
+(docs/capacity.md has the A/B).
 """
 import gc
 from functools import wraps
