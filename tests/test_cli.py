@@ -10,10 +10,15 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = Path(sys.executable).parent / "ssp-coach"
 
 
-def run(args, stdin=""):
+# Grouped cross-validation refits the three models five times on the whole training side: about three minutes
+# with 30 writers on a slow day for this machine, so it gets more time than the other commands.
+CV_SECONDS = 900
+
+
+def run(args, stdin="", timeout=180):
     assert SCRIPT.exists(), f"console script missing: {SCRIPT}"
     return subprocess.run([str(SCRIPT), *args], input=stdin, capture_output=True, text=True, cwd=ROOT,
-                          timeout=180, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+                          timeout=timeout, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
 
 
 def test_score_jsonl_one_output_line_per_input_line_and_errors_do_not_stop_the_stream():
@@ -52,7 +57,7 @@ def test_score_text_prints_a_readable_table():
 
 
 def test_evaluate_defaults_to_grouped_cross_validation_on_the_training_side():
-    proc = run(["evaluate"])
+    proc = run(["evaluate"], timeout=CV_SECONDS)
     assert proc.returncode == 0, proc.stderr
     assert "cross-validation" in proc.stdout and "frozen" not in proc.stdout.splitlines()[0]
     for label in ("agree", "praise", "guide", "narrate", "rhetorical", "commit", "fbi.feature", "fbi.impact",
@@ -62,7 +67,7 @@ def test_evaluate_defaults_to_grouped_cross_validation_on_the_training_side():
 
 
 def test_evaluate_errors_lists_out_of_fold_mistakes_on_the_training_side_only():
-    proc = run(["evaluate", "--errors"])
+    proc = run(["evaluate", "--errors"], timeout=CV_SECONDS)
     assert proc.returncode == 0, proc.stderr
     assert "cross-validation" in proc.stdout and "gold=" in proc.stdout and "predicted=" in proc.stdout
 
