@@ -275,7 +275,7 @@ def test_questions_about_the_paperwork_are_not_guiding(reply, is_guide):
     "您当初先做首保再上高速，这个决定太对了。",
     "您跑了五家店再来，一听就是做足了功课的。",  # inferred from what they did
     "论车队管理您肯定比我在行，我只说说车的部分。",  # deference to the customer's expertise
-    "还响吗？您这耳朵是真灵，那么小的声音都听出来了。",  # a 不 in the question before negates nothing
+    "还响不？您这耳朵是真灵，那么小的声音都听出来了。",  # the 不 of the question before negates nothing
 ])
 def test_specific_praise_of_the_customer_is_the_key_move(reply):
     rules = find_parts(read_turn(reply, "我自己挑的。", "presentation", "social"))

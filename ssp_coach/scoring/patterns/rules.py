@@ -6,7 +6,6 @@ phrases (content/phrases/patterns.yml). A pattern's KEY part is its key move: pr
 parts only raise its quality (docs/annotation-guide.md).
 """
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Dict, List, Optional, Tuple
@@ -41,7 +40,6 @@ KEY_PARTS = {
 }
 
 Span = Tuple[int, int]
-CLAUSE_BREAK = re.compile(r"[,、。!?;:\n]")
 
 
 @dataclass
@@ -87,8 +85,9 @@ def _not_negated(pattern, r: TurnReading, start: int = 0, end: Optional[int] = N
     """First match not preceded by a negator (我真理解不了 / 不同意 are not agreement) nor inside an address."""
     negators = load_phrasebook().negators
     for m in pattern.finditer(r.text, start, len(r.text) if end is None else end):
-        # only within the clause: the 不 of "还响不？" does not negate the praise after it
-        before = CLAUSE_BREAK.split(r.text[max(0, m.start() - 2) : m.start()])[-1]
+        # only within the clause (the reading's): the 不 of "还响不？" does not negate the praise after it
+        clause_start = _clause(r, m.start(), (0, len(r.text)))[0]
+        before = r.text[max(clause_start, m.start() - 2) : m.start()]
         if m.end() > m.start() and not negators.search(before) and not r.in_address(m.start()):
             return (m.start(), m.end())
     return None
