@@ -1,5 +1,4 @@
 """Custom actions: each collects its inputs from the tracker, calls the domain, and emits events."""
-import os
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -33,8 +32,7 @@ def _warm_up() -> None:
     rasa_addons/loaded_heap.py)."""
     load_catalog()
     engine.read_and_score(SessionState(phase="roleplay", customer_type="social"), "您好，欢迎光临。", "greet", "随便看看。")
-    if os.environ.get("SSP_GC_FREEZE", "1") != "0":
-        freeze_loaded_heap()
+    freeze_loaded_heap()
 
 
 _warm_up()

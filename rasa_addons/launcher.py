@@ -73,8 +73,7 @@ def main(argv: Optional[List[str]] = None) -> None:
 
     action_response.install()
     graph_runner.install()
-    if os.environ.get("SSP_GC_FREEZE", "1") != "0":
-        loaded_heap.install()
+    loaded_heap.install()
     sys.argv = rasa_argv(args, token)
     rasa_main()
 

@@ -9,12 +9,14 @@ server freezes after its warm-up (actions/roleplay_actions.py). SSP_GC_FREEZE=0 
 (docs/capacity.md has the A/B).
 """
 import gc
+import os
 from functools import wraps
 
 
 def freeze_loaded_heap() -> None:
-    gc.collect()
-    gc.freeze()
+    if os.environ.get("SSP_GC_FREEZE", "1") != "0":
+        gc.collect()
+        gc.freeze()
 
 
 def install() -> None:
