@@ -184,6 +184,17 @@ def test_explanations_closed_by_an_affirmation_question_are_checks(reply):
     assert q(reply, stage="presentation").items[-1].function == "check"
 
 
+@pytest.mark.parametrize("reply", [
+    "这套座椅是按亚洲人腰型做的，刚才坐了一路腰还挺舒服的吧",  # 的吧 with no question mark
+    "隔音做了双层玻璃，这个价位是不是很少见，同级的都要多花两万？",  # the check tag in an earlier clause
+    "三年保養唔使錢，係咪好抵？",  # Cantonese in Traditional script: 係咪 is read as 是不
+    "油錢一個月慳五百，仲有八年電池保用，係咪？",
+    "这尾灯做得真精致吧？晚上一亮特别好认。",  # a judgement made in the clause itself, at the start
+])
+def test_points_checked_in_less_usual_forms_are_checks(reply):
+    assert q(reply, stage="presentation").items[-1].function == "check"
+
+
 # Consent read from the question's structure, without a stock consent phrase.
 @pytest.mark.parametrize("reply", [
     "麻烦您跟我把随车工具清点一遍，点完一项您在单子上勾一下，好吗？",  # a bare tag after a proposal
@@ -194,6 +205,7 @@ def test_explanations_closed_by_an_affirmation_question_are_checks(reply):
     "尾款您打算转账还是刷卡？",  # a choice between ways of taking the step (C3)
     "要不我把两种方案都列出来 您挑着看？",  # a question right after a sentence opening a proposal
     "您看这样，咱们今天先把订单签了？",  # ……or a clause opening it
+    "精品我一项项列出来，您看完再定，好吧？",  # 好吧 as the bare tag
 ])
 def test_structure_of_a_request_asks_consent(reply):
     assert q(reply, stage="negotiation").items[-1].function == "consent"
@@ -216,6 +228,9 @@ def test_look_alikes_of_a_request_are_not_consent(reply):
     "首保快到了。您平时主要跑市区，对吧？",  # ……of the clause before a bare tag
     "展会那天人多没聊透，您当时看的是那台银色的七座吧？",  # the customer's past choice
     "您家四个孩子，周末出门是不是常常得把三排都坐满？",  # a habit of the customer's
+    "李姐好久不见，您最近挺忙的吧？",  # the customer's recent days
+    "车用着还好吧？",  # no judgement made: it asks how things are
+    "您是不是家里有孩子，平时接送多吗？",  # the earlier tag asks about the customer too
 ])
 def test_checks_of_the_customer_ask_for_information(reply):
     assert q(reply).items[-1].function == "info"

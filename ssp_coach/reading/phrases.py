@@ -26,7 +26,7 @@ CONSENT_STRUCTURE = (
     "proposal_lead",
     "come_by",
 )
-CHECK_STRUCTURE = ("about_customer", "bare_check")
+CHECK_STRUCTURE = ("about_customer", "bare_check", "judgement")
 STEPS = (1, 2, 3, 4)
 OBJECTION_TECHNIQUES = ("ignore", "deny", "defer", "transfer", "prevention", "comparison")
 CLOSING_TECHNIQUES = ("if_then", "step_by_step", "alternative", "assumptive", "future_event", "ask_wait")
@@ -74,6 +74,7 @@ class ReadingCues:
     come_by: Pattern  # whether the customer has time, or it suits them, to come by (方便过来……)
     about_customer: Pattern  # a clause whose subject is the customer (您平时……): a check of it asks a fact
     bare_check: Pattern  # a check tag on its own (对吧 / 是不是)
+    judgement: Pattern  # a degree word judging something (挺/很/真……): the clause makes a point
     probes: Dict[str, Pattern]
     tmd: Dict[str, Pattern]
     objection_cues: Pattern

@@ -11,6 +11,8 @@ from .units import Span, cjk_count, clauses, sentences
 
 INFO, CHECK, CONSENT = "info", "check", "consent"
 NOTHING_SAID = 5  # CJK characters before a check question: fewer (钱总，/ 您好，/ 哈哈，) make no point
+# ... unless the asked clause makes the point itself before its check (刚才过减速带挺稳的吧? against 车还好吧?)
+POINT_IN_CLAUSE = 8
 
 
 @dataclass
@@ -81,9 +83,30 @@ def asks_consent(text: str, span: Span, tail: Span, cues: ReadingCues, after_pro
 def _function(text: str, span: Span, tail: Span, cues: ReadingCues, after_proposal: bool = False) -> str:
     if asks_consent(text, span, tail, cues, after_proposal):
         return CONSENT
-    if find(cues.check, text, tail[0], span[1]) and not find(cues.open, text, tail[0], span[1]):
+    if find(cues.open, text, tail[0], span[1]):
+        return INFO
+    if find(cues.check, text, tail[0], span[1]):
         return INFO if _asks_a_fact(text, span, tail, cues) else CHECK
+    tagged = _tagged_clause(text, span, tail, cues)
+    if tagged:
+        return INFO if _asks_a_fact(text, span, tagged, cues) else CHECK
     return INFO
+
+
+def _tagged_clause(text: str, span: Span, tail: Span, cues: ReadingCues) -> Optional[Span]:
+    """An earlier clause of the question that carries a check tag, with the question's last clause only
+    adding to the point (这车是不是挺宽敞，坐五个人都不挤?): the check is that clause's."""
+    earlier = [c for c in clauses(text[: tail[0]]) if c[0] >= span[0]]
+    return next((c for c in reversed(earlier) if find(cues.bare_check, text, *c)), None)
+
+
+def _makes_a_point(text: str, span: Span, asked: Span, cues: ReadingCues) -> bool:
+    """The asked clause states something before its check: at length, or with a judgement (挺/很/真……)."""
+    check = find(cues.check, text, asked[0], span[1])
+    if not check:
+        return False
+    said = text[asked[0] : check[0]]
+    return cjk_count(said) >= POINT_IN_CLAUSE or bool(cues.judgement.search(said))
 
 
 def _asks_a_fact(text: str, span: Span, tail: Span, cues: ReadingCues) -> bool:
@@ -93,7 +116,7 @@ def _asks_a_fact(text: str, span: Span, tail: Span, cues: ReadingCues) -> bool:
     if cues.bare_check.fullmatch(text[tail[0] : tail[1]].strip(" \t\u3000?!~～。")):
         previous = [c for c in clauses(text[: tail[0]]) if c[1] > span[0]]
         asked = previous[-1] if previous else tail
-    if cjk_count(text[: asked[0]]) < NOTHING_SAID:
+    if cjk_count(text[: asked[0]]) < NOTHING_SAID and not _makes_a_point(text, span, asked, cues):
         return True
     start = asked[0] + len(text[asked[0] : asked[1]]) - len(text[asked[0] : asked[1]].lstrip())
     return bool(cues.about_customer.match(text, start, asked[1]) or find(cues.habit, text, *asked))
