@@ -276,6 +276,11 @@ def test_questions_about_the_paperwork_are_not_guiding(reply, is_guide):
     "您跑了五家店再来，一听就是做足了功课的。",  # inferred from what they did
     "论车队管理您肯定比我在行，我只说说车的部分。",  # deference to the customer's expertise
     "还响不？您这耳朵是真灵，那么小的声音都听出来了。",  # the 不 of the question before negates nothing
+    "您先看配置表再看车，这个思路很对，少走弯路。",  # the customer's way judged in a clause of its own
+    "您问的都是保养成本，是会过日子的人。",  # the kind of person, after what they asked
+    "开了二十年没出过事故，不简单！您开车肯定特别稳。",  # a one-clause verdict
+    "您考虑得真长远，连以后转手都想到了。",
+    "您的感觉挺准的，这一段确实是路面的问题。",  # 感觉 as a faculty of the customer
 ])
 def test_specific_praise_of_the_customer_is_the_key_move(reply):
     rules = find_parts(read_turn(reply, "我自己挑的。", "presentation", "social"))
@@ -291,6 +296,9 @@ def test_specific_praise_of_the_customer_is_the_key_move(reply):
     "这个功课您做过吗？没做也没关系，我给您讲。",  # asked, not praised
     "您比我还懂？那您自己挑吧。",  # a sneer asked back
     "您这个方案我们没法做。",  # the plan named, nothing praised
+    "这个账我给您算得很清楚了，您看看。",  # the consultant's own account
+    "这车不简单，同级里就它有空气悬架。",  # the car judged
+    "他不是懂车的人，您别听他的。",  # someone else, denied
 ])
 def test_praise_of_the_car_or_a_question_is_not_praise(reply):
     assert "praise_phrase" not in find_parts(read_turn(reply, "", "presentation", "social"))["praise"].parts
